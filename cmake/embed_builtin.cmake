@@ -1,0 +1,11 @@
+# Turns src/content/builtin/*.yml into a C++ table {file name, text}.
+file(GLOB files ${DIR}/*.yml)
+list(SORT files)
+set(body "// Generated from src/content/builtin/*.yml. Do not edit.\n#include \"content/builtin.h\"\nnamespace splinter::content {\nconst std::vector<BuiltinFile>& builtin_files() {\n  static const std::vector<BuiltinFile> files = {\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} text)
+  string(APPEND body "    {\"${name}\", R\"SPLX_EMBED(${text})SPLX_EMBED\"},\n")
+endforeach()
+string(APPEND body "  };\n  return files;\n}\n}  // namespace splinter::content\n")
+file(WRITE ${OUT} "${body}")

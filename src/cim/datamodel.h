@@ -1,0 +1,87 @@
+// The Splunk CIM datasets splinter maps raw events onto (Endpoint.Processes, ...),
+// and the lazily computed CIM view of one event.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/value.h"
+#include "io/event.h"
+
+namespace splinter::cim {
+
+// What a CIM field is computed from. The table of rules is data (cim/mappings.cpp).
+enum class RuleKind {
+  Copy,            // first raw field among a, b that is present
+  CopyNotDash,     // as Copy, but "-" counts as absent (Sysmon OriginalFileName)
+  Basename,        // text after the last '\' or '/' of raw field a
+  Const,           // the constant a
+  Lower,           // raw field a in lower case
+  DomainUser,      // a if it is already DOMAIN\name, else b\c (4688 Subject fields)
+  NameFromCommand, // CIM calc: if still empty, the image name cut from CIM field a (a command line)
+  FillUnknown,     // CIM calc: empty or missing -> "unknown"
+};
+
+struct FieldRule {
+  std::string_view field;  // CIM field (without the node prefix)
+  RuleKind kind;
+  std::string_view a, b, c;
+};
+
+// How one raw source (channel/provider + EventIDs) maps onto a dataset.
+struct SourceMapping {
+  std::string_view name;      // "Sysmon EventID 1"
+  std::string_view dataset;   // "Endpoint.Processes"
+  std::vector<std::string_view> channels;   // matched case-insensitively against Channel
+  std::vector<std::string_view> providers;  // ... or ProviderName
+  std::vector<std::string_view> event_ids;
+  std::vector<FieldRule> rules;  // source rules; the dataset's calculated fields follow
+};
+
+struct Dataset {
+  std::string_view name;  // "Endpoint.Processes"
+  std::vector<std::string_view> fields;   // CIM field names, without the node prefix
+  std::vector<FieldRule> calculated;      // data model evals applied after the source rules
+  int field_index(std::string_view f) const;
+};
+
+const std::vector<Dataset>& datasets();
+const Dataset* find_dataset(std::string_view name);  // case-insensitive "Model.Node"
+const std::vector<SourceMapping>& source_mappings();
+
+// Routes events to mappings: by EventID first (an integer compare), then channel.
+class Router {
+ public:
+  Router();
+  // Mappings that apply to the event, appended to out.
+  void route(const io::Event& e, std::vector<const SourceMapping*>& out) const;
+
+ private:
+  struct Entry {
+    std::string_view event_id;
+    const SourceMapping* mapping;
+  };
+  std::vector<Entry> entries_;
+};
+
+// CIM fields of one event under one mapping, computed on first use and cached, so a
+// field that no loaded detection reads costs nothing.
+class Record {
+ public:
+  void reset(const io::Event* e, const SourceMapping* m, const Dataset* d);
+  // nullptr when the field is null (not mapped and not calculated).
+  const Value* get(int field_index);
+  const Value* get(std::string_view field) { return get(dataset_->field_index(field)); }
+  const io::Event& event() const { return *event_; }
+  const Dataset& dataset() const { return *dataset_; }
+
+ private:
+  void compute(int idx);
+  const io::Event* event_ = nullptr;
+  const SourceMapping* mapping_ = nullptr;
+  const Dataset* dataset_ = nullptr;
+  std::vector<Value> values_;
+  std::vector<unsigned char> state_;  // 0 = not computed, 1 = computing, 2 = done
+};
+
+}  // namespace splinter::cim

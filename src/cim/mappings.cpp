@@ -1,0 +1,98 @@
+// Raw Windows events -> CIM, as Splunk's add-ons map them. See
+// ../shared/docs/cim-mapping.md for the sources of each rule. This file is the
+// table; cim/record.cpp only interprets it.
+#include "cim/datamodel.h"
+#include "common/strings.h"
+
+namespace splinter::cim {
+
+using K = RuleKind;
+
+const std::vector<Dataset>& datasets() {
+  static const std::vector<Dataset> ds = {
+      {"Endpoint.Processes",
+       {"action", "dest", "original_file_name", "parent_process", "parent_process_exec", "parent_process_guid",
+        "parent_process_id", "parent_process_name", "parent_process_path", "parent_user", "process",
+        "process_current_directory", "process_exec", "process_guid", "process_hash", "process_id",
+        "process_integrity_level", "process_name", "process_path", "user", "user_id", "vendor_product"},
+       // Splunk_SA_CIM Endpoint.Processes calculated fields (fillnull_* evals).
+       {{"process_name", K::NameFromCommand, "process"},
+        {"parent_process_name", K::NameFromCommand, "parent_process"},
+        {"dest", K::FillUnknown},
+        {"user", K::FillUnknown},
+        {"process", K::FillUnknown},
+        {"parent_process", K::FillUnknown},
+        {"original_file_name", K::FillUnknown},
+        {"process_name", K::FillUnknown},
+        {"parent_process_name", K::FillUnknown}}},
+  };
+  return ds;
+}
+
+const std::vector<SourceMapping>& source_mappings() {
+  static const std::vector<SourceMapping> m = {
+      {"Sysmon EventID 1",
+       "Endpoint.Processes",
+       {"Microsoft-Windows-Sysmon/Operational", "Linux-Sysmon/Operational"},
+       {"Microsoft-Windows-Sysmon", "Linux-Sysmon"},
+       {"1"},
+       {{"dest", K::Copy, "Computer"},
+        {"user", K::Copy, "User"},
+        {"process", K::Copy, "CommandLine"},
+        {"process_path", K::Copy, "Image"},
+        {"process_name", K::Basename, "Image"},
+        {"process_exec", K::Basename, "Image"},
+        {"parent_process", K::Copy, "ParentCommandLine"},
+        {"parent_process_path", K::Copy, "ParentImage"},
+        {"parent_process_name", K::Basename, "ParentImage"},
+        {"parent_process_exec", K::Basename, "ParentImage"},
+        {"original_file_name", K::CopyNotDash, "OriginalFileName"},
+        {"process_id", K::Copy, "ProcessId"},
+        {"parent_process_id", K::Copy, "ParentProcessId"},
+        {"process_guid", K::Copy, "ProcessGuid"},
+        {"parent_process_guid", K::Copy, "ParentProcessGuid"},
+        {"process_hash", K::Copy, "Hashes"},
+        {"process_integrity_level", K::Lower, "IntegrityLevel"},
+        {"process_current_directory", K::Copy, "CurrentDirectory"},
+        {"parent_user", K::Copy, "ParentUser"},
+        {"user_id", K::Copy, "UserID"},
+        {"action", K::Const, "allowed"},
+        {"vendor_product", K::Const, "Microsoft Sysmon"}}},
+      // Splunk_TA_windows 8.9.0 as security_content states it
+      // (data_sources/windows_event_log_security_4688.yml).
+      {"Windows Event Log Security 4688",
+       "Endpoint.Processes",
+       {"Security"},
+       {"Microsoft-Windows-Security-Auditing"},
+       {"4688"},
+       {{"dest", K::Copy, "Computer"},
+        {"user", K::DomainUser, "SubjectUserSid", "SubjectDomainName", "SubjectUserName"},
+        {"process", K::Copy, "CommandLine"},
+        {"process_path", K::Copy, "NewProcessName"},
+        {"process_name", K::Basename, "NewProcessName"},
+        {"process_exec", K::Basename, "NewProcessName"},
+        {"parent_process_path", K::Copy, "ParentProcessName"},
+        {"parent_process_name", K::Basename, "ParentProcessName"},
+        {"parent_process_exec", K::Basename, "ParentProcessName"},
+        {"process_id", K::Copy, "NewProcessId"},
+        {"parent_process_id", K::Copy, "ProcessId"},
+        {"user_id", K::Copy, "SubjectUserSid"},
+        {"action", K::Const, "allowed"},
+        {"vendor_product", K::Const, "Microsoft Windows"}}},
+  };
+  return m;
+}
+
+int Dataset::field_index(std::string_view f) const {
+  for (size_t i = 0; i < fields.size(); ++i)
+    if (fields[i] == f) return static_cast<int>(i);
+  return -1;
+}
+
+const Dataset* find_dataset(std::string_view name) {
+  for (auto& d : datasets())
+    if (iequals(d.name, name)) return &d;
+  return nullptr;
+}
+
+}  // namespace splinter::cim

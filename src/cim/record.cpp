@@ -1,0 +1,154 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "cim/datamodel.h"
+#include "common/strings.h"
+
+namespace splinter::cim {
+
+Router::Router() {
+  for (auto& m : source_mappings())
+    for (auto id : m.event_ids) entries_.push_back({id, &m});
+}
+
+static bool any_iequals(const std::vector<std::string_view>& list, const std::string* v) {
+  if (!v) return false;
+  for (auto s : list)
+    if (iequals(s, *v)) return true;
+  return false;
+}
+
+void Router::route(const io::Event& e, std::vector<const SourceMapping*>& out) const {
+  const std::string* id = e.get("EventID");
+  if (!id) return;
+  const std::string* channel = nullptr;
+  const std::string* provider = nullptr;
+  bool looked = false;
+  for (auto& en : entries_) {
+    if (en.event_id != *id) continue;
+    if (!looked) {
+      channel = e.get("Channel");
+      provider = e.get("ProviderName");
+      looked = true;
+    }
+    if (any_iequals(en.mapping->channels, channel) || any_iequals(en.mapping->providers, provider))
+      out.push_back(en.mapping);
+  }
+}
+
+void Record::reset(const io::Event* e, const SourceMapping* m, const Dataset* d) {
+  event_ = e;
+  mapping_ = m;
+  dataset_ = d;
+  values_.resize(d->fields.size());
+  state_.assign(d->fields.size(), 0);
+}
+
+const Value* Record::get(int idx) {
+  if (idx < 0 || static_cast<size_t>(idx) >= values_.size()) return nullptr;
+  if (state_[idx] == 0) compute(idx);
+  return values_[idx].is_null() ? nullptr : &values_[idx];
+}
+
+static std::string_view basename(std::string_view p) {
+  size_t cut = p.find_last_of("\\/");
+  return cut == std::string_view::npos ? p : p.substr(cut + 1);
+}
+
+// The image name Splunk_SA_CIM cuts from a command line when the add-on gave none:
+//   ^\s*(?:"..*\\([^"]+)").*   else   ^(?:..*\\)?([^\s"]+)(?=\s|$).*
+static std::string name_from_command(std::string_view cmd) {
+  struct Rx {
+    pcre2_code* quoted;
+    pcre2_code* plain;
+    Rx() {
+      int err;
+      PCRE2_SIZE off;
+      quoted = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(R"re(^\s*(?:"..*\\([^"]+)").*)re"), PCRE2_ZERO_TERMINATED,
+                             PCRE2_DOTALL, &err, &off, nullptr);
+      plain = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(R"re(^(?:..*\\)?([^\s"]+)(?=\s|$).*)re"), PCRE2_ZERO_TERMINATED,
+                            PCRE2_DOTALL, &err, &off, nullptr);
+    }
+  };
+  static const Rx rx;
+  for (pcre2_code* re : {rx.quoted, rx.plain}) {
+    if (!re) continue;
+    pcre2_match_data* md = pcre2_match_data_create_from_pattern(re, nullptr);
+    int rc = pcre2_match(re, reinterpret_cast<PCRE2_SPTR>(cmd.data()), cmd.size(), 0, 0, md, nullptr);
+    std::string out;
+    if (rc >= 2) {
+      PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
+      out.assign(cmd.substr(ov[2], ov[3] - ov[2]));
+    }
+    pcre2_match_data_free(md);
+    if (!out.empty()) return out;
+  }
+  return {};
+}
+
+static void apply(const FieldRule& r, const io::Event& e, Record& rec, Value& out) {
+  auto set = [&](std::string_view s) {
+    out.type = Value::Type::Str;
+    out.str.assign(s);
+  };
+  switch (r.kind) {
+    case RuleKind::Copy:
+    case RuleKind::CopyNotDash: {
+      for (auto name : {r.a, r.b}) {
+        if (name.empty()) continue;
+        const std::string* v = e.get(name);
+        if (!v) continue;
+        if (r.kind == RuleKind::CopyNotDash && *v == "-") continue;
+        set(*v);
+        return;
+      }
+      return;
+    }
+    case RuleKind::Basename:
+      if (const std::string* v = e.get(r.a)) set(basename(*v));
+      return;
+    case RuleKind::Const: set(r.a); return;
+    case RuleKind::Lower:
+      if (const std::string* v = e.get(r.a)) set(to_lower(*v));
+      return;
+    case RuleKind::DomainUser: {
+      const std::string* sid = e.get(r.a);
+      if (sid && sid->find('\\') != std::string::npos) return set(*sid);
+      const std::string* dom = e.get(r.b);
+      const std::string* name = e.get(r.c);
+      if (name && !name->empty() && *name != "-") {
+        if (dom && !dom->empty() && *dom != "-") return set(*dom + "\\" + *name);
+        return set(*name);
+      }
+      return;
+    }
+    case RuleKind::NameFromCommand: {
+      if (!out.is_null() && !out.str.empty()) return;
+      const Value* cmd = rec.get(r.a);
+      if (!cmd) return;
+      std::string name = name_from_command(cmd->str);
+      if (!name.empty()) set(name);
+      return;
+    }
+    case RuleKind::FillUnknown:
+      if (out.is_null() || (out.type == Value::Type::Str && out.str.empty())) set("unknown");
+      return;
+  }
+}
+
+void Record::compute(int idx) {
+  state_[idx] = 1;  // guards against a calculated field that reads itself
+  Value& out = values_[idx];
+  out.type = Value::Type::Null;
+  std::string_view field = dataset_->fields[idx];
+  for (auto& r : mapping_->rules)
+    if (r.field == field) {
+      apply(r, *event_, *this, out);
+      if (!out.is_null()) break;
+    }
+  for (auto& r : dataset_->calculated)
+    if (r.field == field) apply(r, *event_, *this, out);
+  state_[idx] = 2;
+}
+
+}  // namespace splinter::cim

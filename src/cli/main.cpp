@@ -1,0 +1,163 @@
+// splinter command line: `splinter hunt [options] PATH...`, `splinter list`, `splinter explain`.
+//
+// Exit codes: 0 success; 1 internal error; 2 usage error; 3 some input could not be
+// read or had malformed records (the rest was processed); 4 content errors (a
+// requested detection did not compile, a content or macros file was unreadable).
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "common/timefmt.h"
+#include "engine/hunt.h"
+#include "output/writers.h"
+#include "spl/parser.h"
+
+using namespace splinter;
+
+namespace {
+
+struct Progress {
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now(), last = start;
+  bool shown = false;
+  void operator()(uint64_t bytes) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::milliseconds(250)) return;
+    last = now;
+    double s = std::chrono::duration<double>(now - start).count();
+    std::fprintf(stderr, "\rsplinter: %.1f MB read, %.1f MB/s   ", static_cast<double>(bytes) / 1e6,
+                 s > 0 ? static_cast<double>(bytes) / 1e6 / s : 0.0);
+    shown = true;
+  }
+  void clear() {
+    if (shown) std::fprintf(stderr, "\r%60s\r", "");
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"splinter: run Splunk security detections (SPL) directly on raw endpoint logs"};
+  app.require_subcommand(1);
+
+  engine::HuntOptions opts;
+  std::string format = "table", risk_file, out_file, tz = "UTC";
+  bool verbose = false, quiet = false;
+  unsigned threads = 0;
+
+  auto* hunt = app.add_subcommand("hunt", "Run detections over log files, directories or - (stdin)");
+  hunt->add_option("paths", opts.inputs, "Log files or directories (XmlWinEventLog, EVTX, JSON; gzip/zstd)")->required();
+  hunt->add_option("--content", opts.content_dir, "security_content checkout (detections/, macros/)");
+  hunt->add_option("-d,--detection", opts.detections, "Detection name, id or YAML file (repeatable; default: all)");
+  hunt->add_option("--spl", opts.spl, "Run this SPL search instead of detections");
+  hunt->add_option("--macros", opts.macro_files, "Macros file (YAML or macros.conf) overriding content, e.g. a _filter allowlist");
+  hunt->add_option("-f,--format", format, "Result format: table, json, csv")->capture_default_str();
+  hunt->add_option("-o,--output", out_file, "Write results to FILE instead of stdout");
+  hunt->add_option("--risk", risk_file, "Also write risk events (JSON lines) to FILE");
+  hunt->add_option("--tz", tz, "Time zone for ctime output (IANA name)")->capture_default_str();
+  hunt->add_flag("--carve", opts.read.carve, "EVTX: also recover records from chunk slack space");
+  hunt->add_option("--threads", threads, "Decoding threads (default: all cores)");
+  hunt->add_flag("-v,--verbose", verbose, "Summary per file and per detection, with notes");
+  hunt->add_flag("-q,--quiet", quiet, "No summary on stderr");
+
+  std::string content_dir;
+  std::vector<std::string> list_macros;
+  auto* list = app.add_subcommand("list", "List the detections splinter can load, and whether each compiles");
+  list->add_option("--content", content_dir, "security_content checkout");
+  list->add_option("--macros", list_macros, "Macros file(s)");
+
+  std::string spl_text;
+  auto* explain = app.add_subcommand("explain", "Show how a detection compiles: expanded SPL and commands");
+  explain->add_option("--content", content_dir, "security_content checkout");
+  explain->add_option("-d,--detection", opts.detections, "Detection name, id or YAML file")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+
+  try {
+    if (*hunt) {
+      output::Format fmt;
+      if (!output::parse_format(format, fmt)) {
+        std::cerr << "splinter: unknown --format " << format << " (table, json, csv)\n";
+        return 2;
+      }
+      if (!set_display_timezone(tz)) {
+        std::cerr << "splinter: unknown time zone " << tz << "\n";
+        return 2;
+      }
+      opts.read.threads = threads;
+      Progress progress;
+      bool tty = isatty(2) && !quiet;
+      if (tty) opts.read.progress = [&](uint64_t b) { progress(b); };
+      engine::HuntResult r = engine::hunt(opts);
+      progress.clear();
+
+      std::ofstream file_out;
+      std::ostream* out = &std::cout;
+      if (!out_file.empty()) {
+        file_out.open(out_file);
+        if (!file_out) {
+          std::cerr << "splinter: cannot write " << out_file << "\n";
+          return 2;
+        }
+        out = &file_out;
+      }
+      output::write_rows(*out, r, fmt);
+      out->flush();
+      if (!risk_file.empty()) {
+        std::ofstream rf(risk_file);
+        if (!rf) {
+          std::cerr << "splinter: cannot write " << risk_file << "\n";
+          return 2;
+        }
+        output::write_risk_events(rf, r);
+      }
+      if (!quiet) output::write_summary(std::cerr, r, verbose);
+      // Detections the user named must compile; when running a whole content tree,
+      // unsupported ones are listed in the summary but are not an error.
+      bool content_err = !r.content_errors.empty();
+      if (!opts.detections.empty())
+        for (auto& d : r.results) content_err |= !d.error.empty();
+      if (content_err) return 4;
+      if (r.has_input_errors()) return 3;
+      return 0;
+    }
+    if (*list || *explain) {
+      engine::HuntOptions o;
+      o.content_dir = content_dir;
+      o.macro_files = list_macros;
+      if (*explain) o.detections = opts.detections;
+      engine::HuntResult r = engine::hunt(o);
+      for (auto& e : r.content_errors) std::cerr << "content error: " << e << "\n";
+      size_t ok = 0;
+      for (auto& dr : r.results) {
+        const auto& d = *dr.detection;
+        if (*list) {
+          std::cout << (dr.error.empty() ? "ok     " : "error  ") << d.id << "  " << d.name << "\n";
+          if (!dr.error.empty() && !content_dir.empty() && false) std::cout << "  " << dr.error << "\n";
+        } else {
+          std::cout << "detection: " << d.name << " [" << d.id << "]\nfile: " << d.file << "\n";
+          auto cd = content::compile_detection(d, r.content->macros);
+          std::cout << "expanded: " << cd.expanded << "\n";
+          for (auto& c : cd.pipeline.commands) std::cout << "  | " << c.name << "\n";
+          if (!cd.error.empty()) std::cout << cd.error << "\n";
+          for (auto& w : dr.warnings) std::cout << "note: " << w << "\n";
+        }
+        ok += dr.error.empty();
+      }
+      if (*list) std::cerr << ok << " of " << r.results.size() << " detections compile\n";
+      return r.content_errors.empty() ? 0 : 4;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "splinter: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,147 @@
+#include "common/strings.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace splinter {
+
+std::string to_lower(std::string_view s) {
+  std::string r(s);
+  for (auto& c : r) c = ascii_lower(c);
+  return r;
+}
+std::string to_upper(std::string_view s) {
+  std::string r(s);
+  for (auto& c : r) c = ascii_upper(c);
+  return r;
+}
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+bool istarts_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && iequals(s.substr(0, p.size()), p);
+}
+bool iends_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && iequals(s.substr(s.size() - p.size()), p);
+}
+size_t ifind_lower(std::string_view hay, std::string_view needle, size_t from) {
+  if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
+  if (hay.size() < needle.size()) return std::string_view::npos;
+  const char first = needle[0];
+  const char first_up = ascii_upper(first);
+  for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    if (hay[i] != first && hay[i] != first_up) continue;
+    size_t j = 1;
+    while (j < needle.size() && ascii_lower(hay[i + j]) == needle[j]) ++j;
+    if (j == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+std::string_view trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
+  return s.substr(b, e - b);
+}
+bool parse_number(std::string_view s, double& out) {
+  s = trim(s);
+  if (s.empty() || s.size() > 64) return false;
+  // Only decimal forms: "0x10" and "inf"/"nan" are strings to Splunk.
+  size_t i = 0;
+  if (s[i] == '+' || s[i] == '-') ++i;
+  bool digits = false;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, digits = true;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, digits = true;
+  }
+  if (!digits) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    size_t j = i + 1;
+    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
+    bool ed = false;
+    while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j, ed = true;
+    if (!ed) return false;
+    i = j;
+  }
+  if (i != s.size()) return false;
+  char buf[72];
+  s.copy(buf, s.size());
+  buf[s.size()] = 0;
+  out = std::strtod(buf, nullptr);
+  return true;
+}
+std::string format_number(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    return buf;
+  }
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+Wildcard::Wildcard(std::string_view pattern, bool case_insensitive) : pattern_(pattern), ci_(case_insensitive) {
+  std::string cur;
+  bool any_literal = false;
+  for (char c : pattern) {
+    if (c == '*') {
+      if (!cur.empty()) segments_.push_back(std::move(cur)), cur.clear();
+      continue;
+    }
+    any_literal = true;
+    cur.push_back(ci_ ? ascii_lower(c) : c);
+  }
+  if (!cur.empty()) segments_.push_back(std::move(cur));
+  lead_star_ = !pattern.empty() && pattern.front() == '*';
+  trail_star_ = !pattern.empty() && pattern.back() == '*';
+  match_all_ = !any_literal && !pattern.empty();
+}
+
+static bool seg_eq(std::string_view s, std::string_view seg, bool ci) {
+  if (s.size() != seg.size()) return false;
+  if (!ci) return s == seg;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (ascii_lower(s[i]) != seg[i]) return false;
+  return true;
+}
+
+static size_t seg_find(std::string_view hay, std::string_view seg, size_t from, bool ci) {
+  return ci ? ifind_lower(hay, seg, from) : hay.find(seg, from);
+}
+
+bool Wildcard::matches(std::string_view s) const {
+  if (match_all_) return true;
+  if (segments_.empty()) return s.empty();  // empty pattern matches only the empty value
+  size_t lo = 0, hi = s.size();
+  size_t first = 0, last = segments_.size();
+  if (!lead_star_) {
+    const auto& seg = segments_[0];
+    if (s.size() < seg.size() || !seg_eq(s.substr(0, seg.size()), seg, ci_)) return false;
+    lo = seg.size();
+    first = 1;
+    if (segments_.size() == 1 && !trail_star_) return s.size() == seg.size();
+  }
+  if (!trail_star_ && last > first) {
+    const auto& seg = segments_.back();
+    if (hi - lo < seg.size() || !seg_eq(s.substr(hi - seg.size()), seg, ci_)) return false;
+    hi -= seg.size();
+    --last;
+  }
+  // Middle segments: leftmost match of each in order is optimal for '*'.
+  std::string_view mid = s.substr(0, hi);
+  for (size_t i = first; i < last; ++i) {
+    size_t p = seg_find(mid, segments_[i], lo, ci_);
+    if (p == std::string_view::npos) return false;
+    lo = p + segments_[i].size();
+  }
+  return lo <= hi;
+}
+
+}  // namespace splinter

@@ -1,0 +1,43 @@
+// Small string helpers shared by every stage: ASCII case folding and Splunk-style
+// '*' wildcard patterns (search semantics: case-insensitive, '*' = any run).
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace splinter {
+
+inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+inline char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? char(c - 'a' + 'A') : c; }
+std::string to_lower(std::string_view s);
+std::string to_upper(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+bool istarts_with(std::string_view s, std::string_view prefix);
+bool iends_with(std::string_view s, std::string_view suffix);
+// Position of needle in hay (ASCII case-insensitive, needle already lower case) or npos.
+size_t ifind_lower(std::string_view hay, std::string_view needle_lower, size_t from = 0);
+std::string_view trim(std::string_view s);
+// Is the whole string a number as Splunk reads one (optional sign, digits, fraction, exponent)?
+bool parse_number(std::string_view s, double& out);
+std::string format_number(double v);  // 3 -> "3", 2.5 -> "2.5"
+
+// A '*' wildcard pattern compiled once: literal segments, folded to lower case
+// when case-insensitive. Matching is linear in the subject for '*'-only patterns.
+class Wildcard {
+ public:
+  Wildcard() = default;
+  explicit Wildcard(std::string_view pattern, bool case_insensitive = true);
+  bool matches(std::string_view s) const;
+  bool is_match_all() const { return match_all_; }
+  bool has_wildcard() const { return segments_.size() != 1 || lead_star_ || trail_star_; }
+  const std::string& pattern() const { return pattern_; }
+  // Literal pieces every match must contain (for prefilters).
+  const std::vector<std::string>& segments() const { return segments_; }
+
+ private:
+  std::string pattern_;
+  std::vector<std::string> segments_;  // split on '*', empty pieces dropped
+  bool lead_star_ = false, trail_star_ = false, match_all_ = false, ci_ = true;
+};
+
+}  // namespace splinter

@@ -1,0 +1,334 @@
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/strings.h"
+#include "content/builtin.h"
+#include "content/detection.h"
+#include "spl/parser.h"
+
+namespace splinter::content {
+
+namespace fs = std::filesystem;
+
+double Detection::score() const {
+  if (!risk_objects.empty() && risk_objects.front().score > 0) return risk_objects.front().score;
+  if (risk_score >= 0) return risk_score;
+  if (impact >= 0 && confidence >= 0) return impact * confidence / 100.0;
+  return 0;
+}
+
+std::string Detection::filter_macro() const {
+  std::string out;
+  for (char c : name) {
+    char l = ascii_lower(c);
+    if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9')) out += l;
+    else if (!out.empty() && out.back() != '_') out += '_';
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out + "_filter";
+}
+
+namespace {
+
+std::string str(const YAML::Node& n) {
+  if (!n || !n.IsScalar()) return {};
+  return n.as<std::string>();
+}
+double num(const YAML::Node& n) {
+  double d;
+  return n && n.IsScalar() && parse_number(n.as<std::string>(), d) ? d : -1;
+}
+std::vector<std::string> strs(const YAML::Node& n) {
+  std::vector<std::string> out;
+  if (n && n.IsSequence())
+    for (auto x : n)
+      if (x.IsScalar()) out.push_back(x.as<std::string>());
+  return out;
+}
+
+// Observable type -> Enterprise Security risk object type (Victim role).
+std::string risk_type(const std::string& t) {
+  std::string l = to_lower(t);
+  if (l == "user" || l == "user name") return "user";
+  if (l == "hostname" || l == "ip address" || l == "endpoint" || l == "system") return "system";
+  return "other";
+}
+// Observable type -> threat object type (Attacker role), as contentctl names them.
+std::string threat_type(const std::string& t) {
+  std::string l = to_lower(t);
+  if (l == "process") return "process";
+  if (l == "process name") return "process_name";
+  if (l == "file name") return "file_name";
+  if (l == "file path") return "file_path";
+  if (l == "file hash") return "file_hash";
+  if (l == "url string" || l == "url") return "url";
+  if (l == "ip address") return "ip_address";
+  if (l == "domain") return "domain";
+  std::string out;
+  for (char c : l) out += c == ' ' ? '_' : c;
+  return out;
+}
+
+Detection parse_detection(const YAML::Node& y, const std::string& file) {
+  Detection d;
+  d.file = file;
+  d.name = str(y["name"]);
+  d.id = str(y["id"]);
+  d.type = str(y["type"]);
+  d.status = str(y["status"]);
+  d.description = str(y["description"]);
+  d.search = str(y["search"]);
+  YAML::Node tags = y["tags"];
+  if (tags) {
+    d.impact = num(tags["impact"]);
+    d.confidence = num(tags["confidence"]);
+    d.risk_score = num(tags["risk_score"]);
+    d.message = str(tags["message"]);
+    d.mitre_attack_ids = strs(tags["mitre_attack_id"]);
+    d.analytic_stories = strs(tags["analytic_story"]);
+    if (YAML::Node obs = tags["observable"]; obs && obs.IsSequence())
+      for (auto o : obs) d.observables.push_back({str(o["name"]), str(o["type"]), strs(o["role"])});
+  }
+  // Newer security_content: an rba block holds the message and the risk/threat objects.
+  if (YAML::Node rba = y["rba"]; rba && rba.IsMap()) {
+    if (d.message.empty()) d.message = str(rba["message"]);
+    if (YAML::Node ro = rba["risk_objects"]; ro && ro.IsSequence())
+      for (auto o : ro) d.risk_objects.push_back({str(o["field"]), str(o["type"]), std::max(0.0, num(o["score"]))});
+    if (YAML::Node to = rba["threat_objects"]; to && to.IsSequence())
+      for (auto o : to) d.threat_objects.push_back({str(o["field"]), str(o["type"]), 0});
+  }
+  if (d.risk_objects.empty() && d.threat_objects.empty()) {
+    double s = d.score();
+    for (auto& o : d.observables) {
+      bool victim = std::find(o.roles.begin(), o.roles.end(), "Victim") != o.roles.end();
+      bool attacker = std::find(o.roles.begin(), o.roles.end(), "Attacker") != o.roles.end();
+      if (victim) d.risk_objects.push_back({o.name, risk_type(o.type), s});
+      else if (attacker) d.threat_objects.push_back({o.name, threat_type(o.type), 0});
+    }
+  }
+  return d;
+}
+
+void add_macro(const YAML::Node& y, const std::string& origin, Content& c) {
+  spl::MacroDef m;
+  m.name = str(y["name"]);
+  m.definition = str(y["definition"]);
+  m.args = strs(y["arguments"]);
+  m.origin = origin;
+  if (m.name.empty()) {
+    c.errors.push_back({origin, "macro without a name"});
+    return;
+  }
+  // security_content sometimes writes the arity into the name: "name(1)".
+  if (auto p = m.name.find('('); p != std::string::npos) m.name.resize(p);
+  c.macros.add(std::move(m));
+}
+
+void load_macro_yaml(const YAML::Node& root, const std::string& origin, Content& c) {
+  if (root.IsSequence())
+    for (auto n : root) add_macro(n, origin, c);
+  else if (root.IsMap())
+    add_macro(root, origin, c);
+}
+
+// Splunk macros.conf: [name] or [name(N)], args = a, b, definition = ... (with \ line continuations).
+bool load_macros_conf(const std::string& path, Content& c) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::string line, cur_key;
+  spl::MacroDef m;
+  bool have = false;
+  auto flush = [&] {
+    if (have) {
+      m.origin = path;
+      c.macros.add(m);
+    }
+    m = {};
+    have = false;
+  };
+  std::string* cont = nullptr;
+  while (std::getline(in, line)) {
+    if (cont) {
+      std::string_view t = line;
+      bool more = !t.empty() && t.back() == '\\';
+      if (more) t.remove_suffix(1);
+      *cont += "\n" + std::string(t);
+      if (!more) cont = nullptr;
+      continue;
+    }
+    std::string_view t = trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    if (t[0] == '[') {
+      flush();
+      auto end = t.find(']');
+      std::string name(t.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1));
+      if (auto p = name.find('('); p != std::string::npos) name.resize(p);
+      m.name = name;
+      have = true;
+      continue;
+    }
+    auto eq = t.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string key(trim(t.substr(0, eq)));
+    std::string_view v = trim(t.substr(eq + 1));
+    bool more = !v.empty() && v.back() == '\\';
+    if (more) v.remove_suffix(1);
+    if (key == "definition") {
+      m.definition = std::string(v);
+      if (more) cont = &m.definition;
+    } else if (key == "args") {
+      std::string a(v);
+      std::stringstream ss(a);
+      std::string part;
+      while (std::getline(ss, part, ',')) m.args.emplace_back(trim(part));
+    }
+  }
+  flush();
+  return true;
+}
+
+}  // namespace
+
+void load_builtin(Content& c) {
+  for (auto& f : builtin_files()) {
+    std::string origin = "builtin:" + std::string(f.name);
+    YAML::Node root = YAML::Load(std::string(f.text));
+    if (f.name == "macros.yml") load_macro_yaml(root, origin, c);
+    else c.detections.push_back(parse_detection(root, origin));
+  }
+}
+
+void load_content_dir(const std::string& dir, Content& c) {
+  std::vector<std::string> det_files, macro_files;
+  std::error_code ec;
+  fs::path det = fs::path(dir) / "detections", mac = fs::path(dir) / "macros";
+  if (!fs::is_directory(det, ec) && !fs::is_directory(mac, ec)) {
+    c.errors.push_back({dir, "not a security_content checkout (no detections/ or macros/ folder)"});
+    return;
+  }
+  if (fs::is_directory(det, ec))
+    for (auto it = fs::recursive_directory_iterator(det, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) break;
+      auto p = it->path();
+      if (p.extension() != ".yml" && p.extension() != ".yaml") continue;
+      if (p.string().find("/deprecated/") != std::string::npos) continue;
+      det_files.push_back(p.string());
+    }
+  if (fs::is_directory(mac, ec))
+    for (auto& e : fs::directory_iterator(mac, ec))
+      if (e.path().extension() == ".yml" || e.path().extension() == ".yaml") macro_files.push_back(e.path().string());
+  std::sort(det_files.begin(), det_files.end());
+  std::sort(macro_files.begin(), macro_files.end());
+  // Content replaces the built-in seed detection when it carries the same id.
+  for (auto& f : det_files) {
+    try {
+      Detection d = parse_detection(YAML::LoadFile(f), f);
+      if (d.search.empty() || d.name.empty()) continue;
+      auto same = std::find_if(c.detections.begin(), c.detections.end(), [&](auto& x) { return x.id == d.id; });
+      if (same != c.detections.end()) *same = std::move(d);
+      else c.detections.push_back(std::move(d));
+    } catch (const YAML::Exception& e) {
+      c.errors.push_back({f, e.what()});
+    }
+  }
+  for (auto& f : macro_files) {
+    try {
+      load_macro_yaml(YAML::LoadFile(f), f, c);
+    } catch (const YAML::Exception& e) {
+      c.errors.push_back({f, e.what()});
+    }
+  }
+}
+
+bool load_detection_file(const std::string& path, Content& c) {
+  try {
+    Detection d = parse_detection(YAML::LoadFile(path), path);
+    if (d.search.empty()) {
+      c.errors.push_back({path, "no search in detection file"});
+      return false;
+    }
+    c.detections.push_back(std::move(d));
+    return true;
+  } catch (const YAML::Exception& e) {
+    c.errors.push_back({path, e.what()});
+    return false;
+  }
+}
+
+bool load_macros_file(const std::string& path, Content& c) {
+  if (!fs::is_regular_file(path)) {
+    c.errors.push_back({path, "macros file not found"});
+    return false;
+  }
+  if (path.size() > 5 && path.substr(path.size() - 5) == ".conf") return load_macros_conf(path, c);
+  try {
+    load_macro_yaml(YAML::LoadFile(path), path, c);
+    return true;
+  } catch (const YAML::Exception& e) {
+    c.errors.push_back({path, e.what()});
+    return false;
+  }
+}
+
+void add_default_filters(Content& c) {
+  for (auto& d : c.detections) {
+    std::string f = d.filter_macro();
+    if (!c.macros.find(f, 0)) c.macros.add({f, {}, "search *", "default filter"});
+  }
+}
+
+std::vector<const Detection*> select_detections(const Content& c, const std::vector<std::string>& wanted,
+                                                std::vector<std::string>& not_found) {
+  std::vector<const Detection*> out;
+  if (wanted.empty()) {
+    for (auto& d : c.detections) out.push_back(&d);
+    return out;
+  }
+  for (auto& w : wanted) {
+    bool found = false;
+    for (auto& d : c.detections) {
+      std::string stem = fs::path(d.file).stem().string();
+      if (iequals(d.name, w) || iequals(d.id, w) || stem == w || d.file == w || iequals(d.filter_macro(), w + "_filter")) {
+        if (std::find(out.begin(), out.end(), &d) == out.end()) out.push_back(&d);
+        found = true;
+      }
+    }
+    if (!found) not_found.push_back(w);
+  }
+  return out;
+}
+
+CompiledDetection compile_detection(const Detection& d, const spl::MacroTable& macros) {
+  CompiledDetection cd;
+  cd.detection = &d;
+  std::string stage = "macro expansion";
+  const std::string* text = &d.search;
+  try {
+    cd.expanded = spl::expand_macros(d.search, macros);
+    stage = "parse";
+    text = &cd.expanded;
+    cd.pipeline = spl::parse_pipeline(cd.expanded);
+    stage = "compile";
+    cd.plan = exec::compile_plan(cd.pipeline);
+  } catch (const spl::Error& e) {
+    // Show the position with a short excerpt of the text it refers to.
+    size_t pos = std::min(e.pos, text->size());
+    size_t from = pos > 30 ? pos - 30 : 0;
+    std::string excerpt = text->substr(from, 70);
+    for (auto& ch : excerpt)
+      if (ch == '\n' || ch == '\r') ch = ' ';
+    cd.error = "detection \"" + d.name + "\" (" + d.file + "): " + stage + " error at position " + std::to_string(e.pos) +
+               ": " + e.what() + "\n    near: " + excerpt + "\n          " + std::string(pos - from, ' ') + "^";
+    cd.plan.reset();
+  } catch (const std::exception& e) {
+    cd.error = "detection \"" + d.name + "\" (" + d.file + "): " + stage + " error: " + e.what();
+    cd.plan.reset();
+  }
+  return cd;
+}
+
+}  // namespace splinter::content

@@ -1,0 +1,112 @@
+#include "engine/hunt.h"
+
+#include <chrono>
+#include <filesystem>
+
+namespace splinter::engine {
+
+namespace {
+class ScanSink : public io::EventSink {
+ public:
+  ScanSink(exec::Scanner& s, HuntResult& r, size_t keep) : scanner_(s), result_(r), keep_(keep) {}
+  void on_event(const io::Event& e) override { scanner_.on_event(e); }
+  void on_problem(const io::InputProblem& p) override {
+    if (p.warning) ++result_.warnings_total;
+    else ++result_.problems_total;
+    if (result_.problems.size() < keep_) result_.problems.push_back(p);
+  }
+
+ private:
+  exec::Scanner& scanner_;
+  HuntResult& result_;
+  size_t keep_;
+};
+}  // namespace
+
+bool HuntResult::has_input_errors() const {
+  if (problems_total) return true;
+  for (auto& f : files)
+    if (f.failed || f.rejected) return true;
+  return false;
+}
+
+bool HuntResult::has_content_errors() const {
+  if (!content_errors.empty()) return true;
+  for (auto& r : results)
+    if (!r.error.empty()) return true;
+  return false;
+}
+
+HuntResult hunt(const HuntOptions& opts) {
+  auto start = std::chrono::steady_clock::now();
+  HuntResult res;
+  res.content = std::make_unique<content::Content>();
+  content::Content& c = *res.content;
+  content::load_builtin(c);
+  if (!opts.content_dir.empty()) content::load_content_dir(opts.content_dir, c);
+
+  // --detection may name a YAML file outside the content.
+  std::vector<std::string> wanted;
+  for (auto& w : opts.detections) {
+    std::error_code ec;
+    if ((w.ends_with(".yml") || w.ends_with(".yaml")) && std::filesystem::is_regular_file(w, ec)) {
+      if (content::load_detection_file(w, c)) wanted.push_back(c.detections.back().id.empty() ? w : c.detections.back().id);
+    } else {
+      wanted.push_back(w);
+    }
+  }
+  if (!opts.spl.empty()) {
+    content::Detection adhoc;
+    adhoc.name = "ad-hoc search";
+    adhoc.id = "adhoc";
+    adhoc.file = "--spl";
+    adhoc.search = opts.spl;
+    c.detections.push_back(std::move(adhoc));
+    wanted = {"adhoc"};
+  }
+  content::add_default_filters(c);
+  for (auto& m : opts.macro_files) content::load_macros_file(m, c);
+  for (auto& e : c.errors) res.content_errors.push_back(e.where + ": " + e.what);
+
+  std::vector<std::string> not_found;
+  auto selected = content::select_detections(c, wanted, not_found);
+  for (auto& n : not_found) res.content_errors.push_back("no detection named \"" + n + "\" (by name, id or file)");
+
+  std::vector<content::CompiledDetection> compiled;
+  compiled.reserve(selected.size());
+  exec::Scanner scanner;
+  std::vector<size_t> scan_index;  // compiled index -> scanner index
+  for (auto* d : selected) {
+    compiled.push_back(content::compile_detection(*d, c.macros));
+    auto& cd = compiled.back();
+    if (cd.plan) {
+      scan_index.push_back(scan_index.size());
+      scanner.add(cd.plan.get());
+    } else {
+      scan_index.push_back(SIZE_MAX);
+    }
+  }
+
+  ScanSink sink(scanner, res, opts.max_problems_kept);
+  if (!opts.inputs.empty()) res.files = io::read_inputs(opts.inputs, sink, opts.read);
+  res.counters = scanner.counters();
+
+  size_t si = 0;
+  for (size_t i = 0; i < compiled.size(); ++i) {
+    DetectionResult dr;
+    dr.detection = compiled[i].detection;
+    if (!compiled[i].plan) {
+      dr.error = compiled[i].error;
+    } else {
+      dr.warnings = compiled[i].plan->warnings;
+      dr.matched_events = scanner.matched(si);
+      dr.rows = exec::run_row_ops(*compiled[i].plan, scanner.rows(si));
+      ++si;
+    }
+    res.results.push_back(std::move(dr));
+  }
+  res.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return res;
+}
+
+}  // namespace splinter::engine

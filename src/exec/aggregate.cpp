@@ -1,0 +1,191 @@
+#include "exec/aggregate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace splinter::exec {
+
+bool parse_agg_func(const std::string& name, AggFunc& out) {
+  static const std::map<std::string, AggFunc> m = {
+      {"count", AggFunc::Count}, {"c", AggFunc::Count},       {"min", AggFunc::Min},
+      {"max", AggFunc::Max},     {"values", AggFunc::Values}, {"dc", AggFunc::Dc},
+      {"distinct_count", AggFunc::Dc}, {"earliest", AggFunc::Earliest}, {"latest", AggFunc::Latest},
+      {"sum", AggFunc::Sum},     {"avg", AggFunc::Avg},       {"mean", AggFunc::Avg},
+      {"list", AggFunc::List},   {"first", AggFunc::First},   {"last", AggFunc::Last},
+      {"range", AggFunc::Range},
+  };
+  auto it = m.find(name);
+  if (it == m.end()) return false;
+  out = it->second;
+  return true;
+}
+
+void GroupTable::add(FieldAccess& f, double time) {
+  cur_.resize(spec_.by.size());
+  add_key(f, time, 0);
+}
+
+// Builds the key field by field; a multivalue by-field adds the event to one group per value.
+void GroupTable::add_key(FieldAccess& f, double time, size_t i) {
+  if (i == spec_.by.size()) {
+    key_.clear();
+    for (auto& k : cur_) {
+      key_ += std::to_string(k.size());
+      key_ += ':';
+      key_ += k;
+    }
+    auto it = groups_.find(std::string_view(key_));
+    if (it == groups_.end()) {
+      if (groups_.size() >= spec_.max_groups) {
+        ++dropped_;
+        return;
+      }
+      Group g;
+      g.keys = cur_;
+      g.states.resize(spec_.aggs.size());
+      it = groups_.emplace(key_, std::move(g)).first;
+      order_.push_back(key_);
+    }
+    update(it->second, f, time);
+    return;
+  }
+  int id = spec_.by[i];
+  const Value* v = f.get(id);
+  if (id == spec_.time_field && spec_.span_seconds > 0 && v) {
+    double t;
+    if (v->as_number(t)) {
+      cur_[i] = format_number(std::floor(t / spec_.span_seconds) * spec_.span_seconds);
+      return add_key(f, time, i + 1);
+    }
+  }
+  if (!v) {
+    if (!spec_.fillnull) return;
+    cur_[i] = *spec_.fillnull;
+    return add_key(f, time, i + 1);
+  }
+  if (v->type == Value::Type::Multi) {
+    for (auto& s : v->multi) {
+      cur_[i] = s;
+      add_key(f, time, i + 1);
+    }
+    return;
+  }
+  cur_[i] = v->text();
+  add_key(f, time, i + 1);
+}
+
+void GroupTable::update(Group& g, FieldAccess& f, double time) {
+  for (size_t a = 0; a < spec_.aggs.size(); ++a) {
+    const AggSpec& spec = spec_.aggs[a];
+    State& s = g.states[a];
+    if (spec.func == AggFunc::Count && spec.field < 0) {
+      ++s.count;
+      continue;
+    }
+    const Value* v = f.get(spec.field);
+    if (!v) continue;
+    std::vector<std::string> vals = v->texts();
+    for (auto& text : vals) {
+      ++s.count;
+      double x;
+      bool numeric = v->type == Value::Type::Num ? (x = v->num, true) : parse_number(text, x);
+      switch (spec.func) {
+        case AggFunc::Min:
+        case AggFunc::Max:
+        case AggFunc::Range:
+        case AggFunc::Sum:
+        case AggFunc::Avg:
+          if (numeric) {
+            if (!s.has_num) s.num_min = s.num_max = x;
+            s.num_min = std::min(s.num_min, x);
+            s.num_max = std::max(s.num_max, x);
+            s.sum += x;
+            s.has_num = true;
+          } else {
+            if (!s.has_str || text < s.str_min) s.str_min = text;
+            if (!s.has_str || text > s.str_max) s.str_max = text;
+            s.has_str = true;
+          }
+          break;
+        case AggFunc::Values:
+        case AggFunc::Dc: s.distinct.insert(text); break;
+        case AggFunc::List:
+          if (s.list.size() < 100) s.list.push_back(text);  // Splunk's list() keeps at most 100 values
+          break;
+        case AggFunc::Earliest:
+        case AggFunc::Latest:
+        case AggFunc::First:
+        case AggFunc::Last:
+          if (!s.has_time || time < s.t_first) s.t_first = time, s.v_first = text;
+          if (!s.has_time || time >= s.t_last) s.t_last = time, s.v_last = text;
+          s.has_time = true;
+          break;
+        case AggFunc::Count: break;
+      }
+    }
+  }
+}
+
+std::vector<Row> GroupTable::rows() const {
+  std::vector<Row> out;
+  out.reserve(order_.size());
+  for (auto& key : order_) {
+    const Group& g = groups_.at(key);
+    Row r;
+    for (size_t i = 0; i < g.keys.size(); ++i) r.fields.emplace_back(spec_.by_names[i], Value::of(g.keys[i]));
+    for (size_t a = 0; a < spec_.aggs.size(); ++a) {
+      const AggSpec& spec = spec_.aggs[a];
+      const State& s = g.states[a];
+      Value v;
+      switch (spec.func) {
+        case AggFunc::Count: v = Value::of(static_cast<double>(s.count)); break;
+        case AggFunc::Min:
+          if (s.has_num) v = Value::of(s.num_min);
+          else if (s.has_str) v = Value::of(s.str_min);
+          break;
+        case AggFunc::Max:
+          // Splunk: numbers are compared as numbers; strings only when no value is numeric.
+          if (s.has_num) v = Value::of(s.num_max);
+          else if (s.has_str) v = Value::of(s.str_max);
+          break;
+        case AggFunc::Range:
+          if (s.has_num) v = Value::of(s.num_max - s.num_min);
+          break;
+        case AggFunc::Sum:
+          if (s.has_num) v = Value::of(s.sum);
+          break;
+        case AggFunc::Avg:
+          if (s.has_num && s.count) v = Value::of(s.sum / static_cast<double>(s.count));
+          break;
+        case AggFunc::Values:
+          if (!s.distinct.empty()) {
+            v.type = s.distinct.size() == 1 ? Value::Type::Str : Value::Type::Multi;
+            if (s.distinct.size() == 1) v.str = *s.distinct.begin();
+            else v.multi.assign(s.distinct.begin(), s.distinct.end());
+          }
+          break;
+        case AggFunc::Dc: v = Value::of(static_cast<double>(s.distinct.size())); break;
+        case AggFunc::List:
+          if (!s.list.empty()) {
+            v.type = Value::Type::Multi;
+            v.multi = s.list;
+          }
+          break;
+        case AggFunc::Earliest:
+        case AggFunc::First:
+          if (s.has_time) v = Value::of(s.v_first);
+          break;
+        case AggFunc::Latest:
+        case AggFunc::Last:
+          if (s.has_time) v = Value::of(s.v_last);
+          break;
+      }
+      r.fields.emplace_back(spec.output, std::move(v));
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace splinter::exec

@@ -1,0 +1,76 @@
+// Hash aggregation for tstats and stats: group-by keys -> aggregate states.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/value.h"
+#include "exec/fields.h"
+
+namespace splinter::exec {
+
+enum class AggFunc { Count, Min, Max, Values, Dc, Earliest, Latest, Sum, Avg, List, First, Last, Range };
+
+struct AggSpec {
+  AggFunc func = AggFunc::Count;
+  int field = -1;       // -1 with Count = count events
+  std::string output;   // column name
+};
+
+// Parses an SPL aggregation name (count, min, dc, distinct_count, ...); false if unknown.
+bool parse_agg_func(const std::string& name, AggFunc& out);
+
+struct GroupSpec {
+  std::vector<AggSpec> aggs;
+  std::vector<int> by;                   // field ids
+  std::vector<std::string> by_names;     // output column names
+  std::optional<std::string> fillnull;   // tstats fillnull_value; unset = drop rows with a null by-field
+  int time_field = -2;                   // id whose value is the event time (for span and earliest/latest)
+  double span_seconds = 0;               // > 0: bin the by-field time_field to this span
+  size_t max_groups = 5'000'000;         // memory guard: beyond it new groups are dropped and counted
+};
+
+class GroupTable {
+ public:
+  explicit GroupTable(GroupSpec spec) : spec_(std::move(spec)) {}
+  // Adds one event/row. `time` is its _time (for earliest/latest ordering).
+  void add(FieldAccess& f, double time);
+  std::vector<Row> rows() const;
+  size_t size() const { return groups_.size(); }
+  uint64_t dropped_groups() const { return dropped_; }
+
+ private:
+  struct State {
+    uint64_t count = 0;
+    bool has_num = false, has_str = false;
+    double num_min = 0, num_max = 0, sum = 0;
+    std::string str_min, str_max;
+    std::set<std::string> distinct;
+    std::vector<std::string> list;
+    double t_first = 0, t_last = 0;
+    std::string v_first, v_last;
+    bool has_time = false;
+  };
+  struct Group {
+    std::vector<std::string> keys;
+    std::vector<State> states;
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  void add_key(FieldAccess& f, double time, size_t i);
+  void update(Group& g, FieldAccess& f, double time);
+
+  GroupSpec spec_;
+  std::unordered_map<std::string, Group, Hash, std::equal_to<>> groups_;
+  std::vector<std::string> order_;  // keys in first-seen order, for stable output
+  std::vector<std::string> cur_;    // current by-values while expanding multivalue keys
+  std::string key_;
+  uint64_t dropped_ = 0;
+};
+
+}  // namespace splinter::exec

@@ -1,0 +1,421 @@
+#include "exec/eval_expr.h"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <functional>
+#include <map>
+
+#include "common/strings.h"
+#include "common/timefmt.h"
+
+namespace splinter::exec {
+
+using spl::ExprKind;
+using R = EvalResult;
+
+struct EvalExpr::Node {
+  enum class K { Lit, Field, And, Or, Xor, Not, Cmp, Arith, Concat, Neg, Like, In, Call };
+  K kind = K::Lit;
+  Value lit;
+  int field = -1;
+  std::string op;
+  std::vector<std::unique_ptr<Node>> args;
+  std::function<R(const Node&, FieldAccess&)> fn;  // Call
+  std::shared_ptr<Regex> regex;                    // match()/replace() with a literal pattern
+};
+using Node = EvalExpr::Node;
+
+bool R::truthy() const {
+  if (boolean >= 0) return boolean == 1;
+  // A non-boolean value in a condition: Splunk treats a present value as true.
+  return !value.is_null();
+}
+Value R::to_value() const {
+  if (boolean >= 0) return Value::of_bool(boolean == 1);
+  return value;
+}
+
+static R val(Value v) { return R{std::move(v), -1}; }
+static R boolean(bool b) { return R{Value{}, b ? 1 : 0}; }
+static R null() { return R{}; }
+
+static R eval_node(const Node& n, FieldAccess& f);
+
+static std::string text_of(const R& r) { return r.boolean >= 0 ? (r.boolean ? "true" : "false") : r.value.text(); }
+static bool is_null(const R& r) { return r.boolean < 0 && r.value.is_null(); }
+
+static int compare(const R& a, const R& b, bool& ok) {
+  ok = true;
+  double x, y;
+  if (a.value.as_number(x) && b.value.as_number(y)) return x < y ? -1 : x > y ? 1 : 0;
+  std::string s = text_of(a), t = text_of(b);
+  return s < t ? -1 : s > t ? 1 : 0;
+}
+
+// SQL LIKE: % any run, _ one character; case-sensitive like the rest of eval.
+static bool like_match(std::string_view s, std::string_view p) {
+  size_t si = 0, pi = 0, star_p = std::string_view::npos, star_s = 0;
+  while (si < s.size()) {
+    if (pi < p.size() && (p[pi] == '_' || (p[pi] != '%' && p[pi] == s[si]))) {
+      ++si, ++pi;
+    } else if (pi < p.size() && p[pi] == '%') {
+      star_p = pi++;
+      star_s = si;
+    } else if (star_p != std::string_view::npos) {
+      pi = star_p + 1;
+      si = ++star_s;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '%') ++pi;
+  return pi == p.size();
+}
+
+static R eval_node(const Node& n, FieldAccess& f) {
+  using K = Node::K;
+  switch (n.kind) {
+    case K::Lit: return val(n.lit);
+    case K::Field: {
+      const Value* v = f.get(n.field);
+      return v ? val(*v) : null();
+    }
+    case K::And:
+      for (auto& a : n.args)
+        if (!eval_node(*a, f).truthy()) return boolean(false);
+      return boolean(true);
+    case K::Or:
+      for (auto& a : n.args)
+        if (eval_node(*a, f).truthy()) return boolean(true);
+      return boolean(false);
+    case K::Xor: return boolean(eval_node(*n.args[0], f).truthy() != eval_node(*n.args[1], f).truthy());
+    case K::Not: return boolean(!eval_node(*n.args[0], f).truthy());
+    case K::Cmp: {
+      R a = eval_node(*n.args[0], f), b = eval_node(*n.args[1], f);
+      if (is_null(a) || is_null(b)) return boolean(false);
+      bool ok;
+      int c = compare(a, b, ok);
+      const std::string& op = n.op;
+      if (op == "=" || op == "==") return boolean(c == 0);
+      if (op == "!=") return boolean(c != 0);
+      if (op == "<") return boolean(c < 0);
+      if (op == "<=") return boolean(c <= 0);
+      if (op == ">") return boolean(c > 0);
+      return boolean(c >= 0);
+    }
+    case K::Like: {
+      R a = eval_node(*n.args[0], f), b = eval_node(*n.args[1], f);
+      if (is_null(a) || is_null(b)) return boolean(false);
+      return boolean(like_match(text_of(a), text_of(b)));
+    }
+    case K::In: {
+      R a = eval_node(*n.args[0], f);
+      if (is_null(a)) return boolean(false);
+      for (size_t i = 1; i < n.args.size(); ++i) {
+        R b = eval_node(*n.args[i], f);
+        bool ok;
+        if (!is_null(b) && compare(a, b, ok) == 0) return boolean(true);
+      }
+      return boolean(false);
+    }
+    case K::Concat: {
+      R a = eval_node(*n.args[0], f), b = eval_node(*n.args[1], f);
+      if (is_null(a) || is_null(b)) return null();
+      return val(Value::of(text_of(a) + text_of(b)));
+    }
+    case K::Arith: {
+      R a = eval_node(*n.args[0], f), b = eval_node(*n.args[1], f);
+      if (is_null(a) || is_null(b)) return null();
+      double x, y;
+      bool nx = a.value.as_number(x), ny = b.value.as_number(y);
+      if (n.op == "+" && !(nx && ny)) return val(Value::of(text_of(a) + text_of(b)));
+      if (!nx || !ny) return null();
+      if (n.op == "+") return val(Value::of(x + y));
+      if (n.op == "-") return val(Value::of(x - y));
+      if (n.op == "*") return val(Value::of(x * y));
+      if (y == 0) return null();
+      if (n.op == "/") return val(Value::of(x / y));
+      return val(Value::of(std::fmod(x, y)));
+    }
+    case K::Neg: {
+      R a = eval_node(*n.args[0], f);
+      double x;
+      if (!a.value.as_number(x)) return null();
+      return val(Value::of(-x));
+    }
+    case K::Call: return n.fn(n, f);
+  }
+  return null();
+}
+
+// ---- functions ---------------------------------------------------------------
+
+using Fn = std::function<R(const Node&, FieldAccess&)>;
+struct FnSpec {
+  size_t min_args, max_args;
+  Fn fn;
+};
+
+static R arg(const Node& n, FieldAccess& f, size_t i) { return eval_node(*n.args[i], f); }
+static std::vector<std::string> mv(const R& r) {
+  if (r.boolean >= 0) return {text_of(r)};
+  return r.value.texts();
+}
+static R string_fn(const Node& n, FieldAccess& f, std::string (*op)(std::string_view)) {
+  R a = arg(n, f, 0);
+  if (is_null(a)) return null();
+  return val(Value::of(op(text_of(a))));
+}
+
+static const std::map<std::string, FnSpec>& functions() {
+  static const std::map<std::string, FnSpec> fns = {
+      {"match", {2, 2, [](const Node& n, FieldAccess& f) {
+         R s = arg(n, f, 0);
+         if (is_null(s)) return boolean(false);
+         std::shared_ptr<Regex> re = n.regex;
+         if (!re) {
+           R p = arg(n, f, 1);
+           if (is_null(p)) return boolean(false);
+           try {
+             re = std::make_shared<Regex>(text_of(p));
+           } catch (const std::exception&) {
+             return boolean(false);
+           }
+         }
+         for (auto& v : mv(s))
+           if (re->search(v)) return boolean(true);
+         return boolean(false);
+       }}},
+      {"like", {2, 2, [](const Node& n, FieldAccess& f) {
+         R a = arg(n, f, 0), b = arg(n, f, 1);
+         if (is_null(a) || is_null(b)) return boolean(false);
+         return boolean(like_match(text_of(a), text_of(b)));
+       }}},
+      {"isnull", {1, 1, [](const Node& n, FieldAccess& f) { return boolean(is_null(arg(n, f, 0))); }}},
+      {"isnotnull", {1, 1, [](const Node& n, FieldAccess& f) { return boolean(!is_null(arg(n, f, 0))); }}},
+      {"null", {0, 0, [](const Node&, FieldAccess&) { return null(); }}},
+      {"true", {0, 0, [](const Node&, FieldAccess&) { return boolean(true); }}},
+      {"false", {0, 0, [](const Node&, FieldAccess&) { return boolean(false); }}},
+      {"lower", {1, 1, [](const Node& n, FieldAccess& f) { return string_fn(n, f, to_lower); }}},
+      {"upper", {1, 1, [](const Node& n, FieldAccess& f) { return string_fn(n, f, to_upper); }}},
+      {"len", {1, 1, [](const Node& n, FieldAccess& f) {
+         R a = arg(n, f, 0);
+         if (is_null(a)) return null();
+         // Characters, not bytes: count UTF-8 lead bytes.
+         std::string s = text_of(a);
+         double c = 0;
+         for (unsigned char ch : s) c += (ch & 0xC0) != 0x80;
+         return val(Value::of(c));
+       }}},
+      {"if", {3, 3, [](const Node& n, FieldAccess& f) { return arg(n, f, 0).truthy() ? arg(n, f, 1) : arg(n, f, 2); }}},
+      {"case", {2, 1000, [](const Node& n, FieldAccess& f) {
+         for (size_t i = 0; i + 1 < n.args.size(); i += 2)
+           if (arg(n, f, i).truthy()) return arg(n, f, i + 1);
+         return null();
+       }}},
+      {"coalesce", {1, 1000, [](const Node& n, FieldAccess& f) {
+         for (size_t i = 0; i < n.args.size(); ++i) {
+           R r = arg(n, f, i);
+           if (!is_null(r)) return r;
+         }
+         return null();
+       }}},
+      {"tostring", {1, 2, [](const Node& n, FieldAccess& f) {
+         R a = arg(n, f, 0);
+         if (is_null(a)) return null();
+         return val(Value::of(text_of(a)));
+       }}},
+      {"tonumber", {1, 2, [](const Node& n, FieldAccess& f) {
+         R a = arg(n, f, 0);
+         double x;
+         if (a.value.as_number(x)) return val(Value::of(x));
+         return null();
+       }}},
+      {"trim", {1, 2, [](const Node& n, FieldAccess& f) {
+         return string_fn(n, f, [](std::string_view s) { return std::string(trim(s)); });
+       }}},
+      {"replace", {3, 3, [](const Node& n, FieldAccess& f) -> R {
+         // Regex replacement needs substitution support; kept simple: PCRE2 via Regex is search-only,
+         // so replace() is limited to literal patterns without metacharacters.
+         R a = arg(n, f, 0), p = arg(n, f, 1), r = arg(n, f, 2);
+         if (is_null(a) || is_null(p) || is_null(r)) return null();
+         std::string s = text_of(a), pat = text_of(p), rep = text_of(r), out;
+         if (pat.empty()) return val(Value::of(s));
+         size_t pos = 0, hit;
+         while ((hit = s.find(pat, pos)) != std::string::npos) out += s.substr(pos, hit - pos) + rep, pos = hit + pat.size();
+         out += s.substr(pos);
+         return val(Value::of(out));
+       }}},
+      {"substr", {2, 3, [](const Node& n, FieldAccess& f) -> R {
+         R a = arg(n, f, 0), st = arg(n, f, 1);
+         double start, len = -1;
+         if (is_null(a) || !st.value.as_number(start)) return null();
+         if (n.args.size() == 3 && !arg(n, f, 2).value.as_number(len)) return null();
+         std::string s = text_of(a);
+         long b = static_cast<long>(start);
+         b = b > 0 ? b - 1 : static_cast<long>(s.size()) + b;  // 1-based; negative counts from the end
+         if (b < 0) b = 0;
+         if (static_cast<size_t>(b) >= s.size()) return val(Value::of(std::string()));
+         return val(Value::of(len < 0 ? s.substr(b) : s.substr(b, static_cast<size_t>(len))));
+       }}},
+      {"mvcount", {1, 1, [](const Node& n, FieldAccess& f) {
+         R a = arg(n, f, 0);
+         if (is_null(a)) return null();
+         return val(Value::of(static_cast<double>(mv(a).size())));
+       }}},
+      {"mvindex", {2, 3, [](const Node& n, FieldAccess& f) -> R {
+         R a = arg(n, f, 0);
+         double s, e;
+         if (is_null(a) || !arg(n, f, 1).value.as_number(s)) return null();
+         auto vs = mv(a);
+         long sz = static_cast<long>(vs.size());
+         long b = static_cast<long>(s) < 0 ? sz + static_cast<long>(s) : static_cast<long>(s);
+         long en = b;
+         if (n.args.size() == 3) {
+           if (!arg(n, f, 2).value.as_number(e)) return null();
+           en = static_cast<long>(e) < 0 ? sz + static_cast<long>(e) : static_cast<long>(e);
+         }
+         if (b < 0 || b >= sz || en < b) return null();
+         en = std::min(en, sz - 1);
+         if (en == b) return val(Value::of(vs[b]));
+         Value v;
+         v.type = Value::Type::Multi;
+         v.multi.assign(vs.begin() + b, vs.begin() + en + 1);
+         return val(v);
+       }}},
+      {"mvjoin", {2, 2, [](const Node& n, FieldAccess& f) -> R {
+         R a = arg(n, f, 0), d = arg(n, f, 1);
+         if (is_null(a)) return null();
+         std::string out, delim = text_of(d);
+         auto vs = mv(a);
+         for (size_t i = 0; i < vs.size(); ++i) out += (i ? delim : "") + vs[i];
+         return val(Value::of(out));
+       }}},
+      {"split", {2, 2, [](const Node& n, FieldAccess& f) -> R {
+         R a = arg(n, f, 0), d = arg(n, f, 1);
+         if (is_null(a)) return null();
+         std::string s = text_of(a), delim = text_of(d);
+         Value v;
+         v.type = Value::Type::Multi;
+         if (delim.empty()) {
+           for (char c : s) v.multi.emplace_back(1, c);
+         } else {
+           size_t pos = 0, hit;
+           while ((hit = s.find(delim, pos)) != std::string::npos) v.multi.push_back(s.substr(pos, hit - pos)), pos = hit + delim.size();
+           v.multi.push_back(s.substr(pos));
+         }
+         return val(v);
+       }}},
+      {"abs", {1, 1, [](const Node& n, FieldAccess& f) -> R {
+         double x;
+         return arg(n, f, 0).value.as_number(x) ? val(Value::of(std::fabs(x))) : null();
+       }}},
+      {"round", {1, 2, [](const Node& n, FieldAccess& f) -> R {
+         double x, d = 0;
+         if (!arg(n, f, 0).value.as_number(x)) return null();
+         if (n.args.size() == 2) arg(n, f, 1).value.as_number(d);
+         double m = std::pow(10.0, d);
+         return val(Value::of(std::round(x * m) / m));
+       }}},
+      {"floor", {1, 1, [](const Node& n, FieldAccess& f) -> R {
+         double x;
+         return arg(n, f, 0).value.as_number(x) ? val(Value::of(std::floor(x))) : null();
+       }}},
+      {"ceiling", {1, 1, [](const Node& n, FieldAccess& f) -> R {
+         double x;
+         return arg(n, f, 0).value.as_number(x) ? val(Value::of(std::ceil(x))) : null();
+       }}},
+      {"now", {0, 0, [](const Node&, FieldAccess&) { return val(Value::of(static_cast<double>(std::time(nullptr)))); }}},
+      {"strftime", {2, 2, [](const Node& n, FieldAccess& f) -> R {
+         double t;
+         if (!arg(n, f, 0).value.as_number(t)) return null();
+         return val(Value::of(format_time(t, text_of(arg(n, f, 1)))));
+       }}},
+  };
+  return fns;
+}
+
+std::vector<std::string> eval_function_names() {
+  std::vector<std::string> out;
+  for (auto& [k, v] : functions()) out.push_back(k);
+  return out;
+}
+
+static std::unique_ptr<Node> build(const spl::Expr& e, FieldResolver& fields, int depth) {
+  if (depth > 200) throw spl::Error("eval expression nested too deeply", e.span.begin);
+  auto n = std::make_unique<Node>();
+  using K = Node::K;
+  auto kids = [&] {
+    for (auto& a : e.args) n->args.push_back(build(*a, fields, depth + 1));
+  };
+  switch (e.kind) {
+    case ExprKind::Literal:
+      n->kind = K::Lit;
+      n->lit = e.number ? Value::of(e.num) : Value::of(e.text);
+      break;
+    case ExprKind::Field:
+      n->kind = K::Field;
+      n->field = fields.resolve(e.text);
+      break;
+    case ExprKind::And: n->kind = K::And, kids(); break;
+    case ExprKind::Or: n->kind = K::Or, kids(); break;
+    case ExprKind::Not: n->kind = K::Not, kids(); break;
+    case ExprKind::Negate: n->kind = K::Neg, kids(); break;
+    case ExprKind::In: n->kind = K::In, kids(); break;
+    case ExprKind::Compare:
+    case ExprKind::Binary: {
+      const std::string& op = e.text;
+      kids();
+      n->op = op;
+      if (op == "XOR") n->kind = K::Xor;
+      else if (iequals(op, "LIKE")) n->kind = K::Like;
+      else if (op == ".") n->kind = K::Concat;
+      else if (op == "+" || op == "-" || op == "*" || op == "/" || op == "%") n->kind = K::Arith;
+      else n->kind = K::Cmp;
+      if (n->args.size() != 2) throw spl::Error("operator " + op + " needs two operands", e.span.begin);
+      break;
+    }
+    case ExprKind::Call: {
+      std::string name = to_lower(e.text);
+      auto it = functions().find(name);
+      if (it == functions().end())
+        throw spl::Error("unsupported eval function " + e.text + "()", e.span.begin);
+      if (e.args.size() < it->second.min_args || e.args.size() > it->second.max_args)
+        throw spl::Error("wrong number of arguments to " + e.text + "()", e.span.begin);
+      n->kind = K::Call;
+      n->op = name;
+      n->fn = it->second.fn;
+      kids();
+      if (name == "match" && e.args[1]->kind == ExprKind::Literal) {
+        try {
+          n->regex = std::make_shared<Regex>(e.args[1]->text);
+        } catch (const std::invalid_argument& ex) {
+          throw spl::Error(ex.what(), e.args[1]->span.begin);
+        }
+      }
+      break;
+    }
+    case ExprKind::Term:
+      // A bare word in eval is a field name.
+      n->kind = K::Field;
+      n->field = fields.resolve(e.text);
+      break;
+  }
+  return n;
+}
+
+EvalExpr::EvalExpr() = default;
+EvalExpr::~EvalExpr() = default;
+EvalExpr::EvalExpr(EvalExpr&&) noexcept = default;
+EvalExpr& EvalExpr::operator=(EvalExpr&&) noexcept = default;
+
+EvalExpr EvalExpr::compile(const spl::Expr& e, FieldResolver& fields) {
+  EvalExpr x;
+  x.root_ = build(e, fields, 0);
+  return x;
+}
+
+EvalResult EvalExpr::eval(FieldAccess& f) const { return root_ ? eval_node(*root_, f) : EvalResult{}; }
+
+}  // namespace splinter::exec

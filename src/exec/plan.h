@@ -1,0 +1,41 @@
+// A compiled search: where its events come from (a tstats scan over a CIM dataset:
+// filter + hash aggregation), then the row pipeline that runs on the few aggregated rows.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cim/datamodel.h"
+#include "common/value.h"
+#include "exec/aggregate.h"
+#include "exec/search_predicate.h"
+#include "spl/ast.h"
+
+namespace splinter::exec {
+
+// One step of the row pipeline (rename, convert, where, eval, search, table, fields, stats).
+class RowOp {
+ public:
+  virtual ~RowOp() = default;
+  virtual void run(std::vector<Row>& rows) = 0;
+};
+
+// Field ids for a tstats scan: dataset fields by index, _time as kTimeField.
+inline constexpr int kTimeField = -2;
+
+struct Plan {
+  const cim::Dataset* dataset = nullptr;  // tstats from datamodel=...
+  SearchPredicate where;
+  GroupSpec group;
+  std::vector<std::unique_ptr<RowOp>> ops;
+  std::vector<std::string> warnings;  // e.g. a field splinter's CIM tables do not map
+};
+
+// Compiles a parsed pipeline. Throws spl::Error (with position in the expanded text)
+// naming what is unsupported.
+std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p);
+
+// Runs the row pipeline over the aggregated rows.
+std::vector<Row> run_row_ops(Plan& plan, std::vector<Row> rows);
+
+}  // namespace splinter::exec

@@ -1,0 +1,35 @@
+// PCRE2 regular expressions for SPL (match(), regex, rex): compiled once, matched with
+// limits so a pathological pattern in content cannot hang a run.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+
+struct pcre2_real_code_8;
+struct pcre2_real_match_data_8;
+struct pcre2_real_match_context_8;
+
+namespace splinter::exec {
+
+class Regex {
+ public:
+  // Throws std::invalid_argument with PCRE2's message and offset on a bad pattern.
+  explicit Regex(std::string_view pattern);
+  ~Regex();
+  Regex(const Regex&) = delete;
+  Regex& operator=(const Regex&) = delete;
+
+  // Unanchored search. A match-limit hit counts as no match and is counted in limit_hits().
+  bool search(std::string_view subject) const;
+  const std::string& pattern() const { return pattern_; }
+  unsigned long limit_hits() const { return limit_hits_; }
+
+ private:
+  std::string pattern_;
+  pcre2_real_code_8* code_ = nullptr;
+  pcre2_real_match_data_8* md_ = nullptr;
+  pcre2_real_match_context_8* mctx_ = nullptr;
+  mutable unsigned long limit_hits_ = 0;
+};
+
+}  // namespace splinter::exec

@@ -1,0 +1,144 @@
+#include "exec/search_predicate.h"
+
+#include <algorithm>
+
+namespace splinter::exec {
+
+using spl::ExprKind;
+
+SearchPredicate SearchPredicate::compile(const spl::Expr* e, FieldResolver& fields, bool allow_terms) {
+  SearchPredicate p;
+  if (!e) return p;
+  p.nodes_.reserve(16);
+  p.nodes_.emplace_back();  // root slot: node 0 must be the root
+  int root = p.build(*e, fields, allow_terms, 0);
+  p.nodes_[0] = p.nodes_[root];
+  if (root != 0) p.nodes_[root] = Node{};  // leave an inert node behind
+  return p;
+}
+
+int SearchPredicate::build(const spl::Expr& e, FieldResolver& fields, bool allow_terms, int depth) {
+  if (depth > 200) throw spl::Error("search expression nested too deeply", e.span.begin);
+  Node n;
+  switch (e.kind) {
+    case ExprKind::And:
+    case ExprKind::Or:
+    case ExprKind::Not:
+      n.op = e.kind == ExprKind::And ? Op::And : e.kind == ExprKind::Or ? Op::Or : Op::Not;
+      for (auto& a : e.args) n.kids.push_back(build(*a, fields, allow_terms, depth + 1));
+      break;
+    case ExprKind::Compare: {
+      if (e.args.size() != 2 || e.args[0]->kind != ExprKind::Field)
+        throw spl::Error("unsupported comparison in search expression", e.span.begin);
+      n.field = fields.resolve(e.args[0]->text);
+      const std::string& v = e.args[1]->text;
+      if (e.text == "=" || e.text == "!=") {
+        n.op = e.text == "=" ? Op::Eq : Op::Ne;
+        n.patterns.emplace_back(v, true);
+      } else {
+        n.op = e.text == "<" ? Op::Lt : e.text == "<=" ? Op::Le : e.text == ">" ? Op::Gt : Op::Ge;
+        n.text = v;
+        n.numeric = parse_number(v, n.num);
+      }
+      break;
+    }
+    case ExprKind::In:
+      if (e.args.empty() || e.args[0]->kind != ExprKind::Field)
+        throw spl::Error("unsupported IN in search expression", e.span.begin);
+      n.op = Op::In;
+      n.field = fields.resolve(e.args[0]->text);
+      for (size_t i = 1; i < e.args.size(); ++i) n.patterns.emplace_back(e.args[i]->text, true);
+      break;
+    case ExprKind::Term:
+    case ExprKind::Literal:
+      if (e.text == "*") {
+        n.op = Op::True;
+        break;
+      }
+      if (!allow_terms)
+        throw spl::Error("bare search term \"" + e.text + "\" is not supported here (only field comparisons)",
+                         e.span.begin);
+      n.op = Op::Term;
+      n.patterns.emplace_back("*" + e.text + "*", true);
+      break;
+    default:
+      throw spl::Error("unsupported expression in search", e.span.begin);
+  }
+  nodes_.push_back(std::move(n));
+  return static_cast<int>(nodes_.size() - 1);
+}
+
+bool SearchPredicate::value_matches(const Value& v, const Node& n) {
+  auto one = [&](std::string_view s) {
+    for (auto& p : n.patterns)
+      if (p.matches(s)) return true;
+    return false;
+  };
+  switch (v.type) {
+    case Value::Type::Str: return one(v.str);
+    case Value::Type::Num: return one(format_number(v.num));
+    case Value::Type::Multi:
+      for (auto& s : v.multi)
+        if (one(s)) return true;
+      return false;
+    default: return false;
+  }
+}
+
+static int compare_values(const Value& v, const std::string& text, bool numeric, double num) {
+  double x;
+  if (numeric && v.as_number(x)) return x < num ? -1 : x > num ? 1 : 0;
+  std::string s = v.text();
+  return s < text ? -1 : s > text ? 1 : 0;
+}
+
+bool SearchPredicate::eval(int i, FieldAccess& f) const {
+  const Node& n = nodes_[i];
+  switch (n.op) {
+    case Op::True: return true;
+    case Op::And:
+      for (int k : n.kids)
+        if (!eval(k, f)) return false;
+      return true;
+    case Op::Or:
+      for (int k : n.kids)
+        if (eval(k, f)) return true;
+      return false;
+    case Op::Not: return !eval(n.kids[0], f);
+    case Op::Eq:
+    case Op::In: {
+      const Value* v = f.get(n.field);
+      return v && value_matches(*v, n);
+    }
+    case Op::Ne: {
+      const Value* v = f.get(n.field);
+      return v && !value_matches(*v, n);
+    }
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge: {
+      const Value* v = f.get(n.field);
+      if (!v) return false;
+      int c = compare_values(*v, n.text, n.numeric, n.num);
+      return n.op == Op::Lt ? c < 0 : n.op == Op::Le ? c <= 0 : n.op == Op::Gt ? c > 0 : c >= 0;
+    }
+    case Op::Term: {
+      std::vector<const Value*> all;
+      f.all_values(all);
+      for (auto* v : all)
+        if (v && value_matches(*v, n)) return true;
+      return false;
+    }
+  }
+  return false;
+}
+
+std::vector<int> SearchPredicate::fields_used() const {
+  std::vector<int> out;
+  for (auto& n : nodes_)
+    if (n.field >= 0 && std::find(out.begin(), out.end(), n.field) == out.end()) out.push_back(n.field);
+  return out;
+}
+
+}  // namespace splinter::exec

@@ -1,0 +1,41 @@
+// A search-semantics boolean expression (tstats where, search) compiled to a flat
+// node array: field=value is case-insensitive with '*' wildcards over the whole
+// value, != needs the field present, NOT also keeps events without the field.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "common/strings.h"
+#include "exec/fields.h"
+#include "spl/ast.h"
+
+namespace splinter::exec {
+
+class SearchPredicate {
+ public:
+  SearchPredicate() = default;  // matches everything
+  // Throws spl::Error for constructs it cannot evaluate (with the node's position).
+  static SearchPredicate compile(const spl::Expr* e, FieldResolver& fields, bool allow_terms);
+  bool matches(FieldAccess& f) const { return nodes_.empty() || eval(0, f); }
+  bool match_all() const { return nodes_.empty(); }
+  // Field ids the expression reads.
+  std::vector<int> fields_used() const;
+
+ private:
+  enum class Op { Eq, Ne, Lt, Le, Gt, Ge, In, And, Or, Not, Term, True };
+  struct Node {
+    Op op = Op::True;
+    int field = -1;
+    std::vector<Wildcard> patterns;  // Eq/Ne/In/Term
+    std::string text;                // Lt..Ge literal
+    double num = 0;
+    bool numeric = false;
+    std::vector<int> kids;
+  };
+  int build(const spl::Expr& e, FieldResolver& fields, bool allow_terms, int depth);
+  bool eval(int i, FieldAccess& f) const;
+  static bool value_matches(const Value& v, const Node& n);
+  std::vector<Node> nodes_;
+};
+
+}  // namespace splinter::exec

@@ -1,0 +1,822 @@
+// Chunk decoding: record framing, the Binary XML token stream, template instances
+// and value rendering. The format itself is described in evtx_reader.cpp.
+//
+// Rendering walks the token stream once and extracts fields on the fly instead of
+// building XML: an element stack tracks where we are (System / EventData /
+// UserData), attribute and character content are rendered as Windows renders them
+// into event XML (escaped), and fields are appended to the chunk's flat arena.
+#include "io/evtx/chunk_decoder.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+
+#include "io/evtx/evtx_format.h"
+
+namespace splinter::io::evtx {
+namespace {
+
+constexpr size_t kMaxDepth = 64;        // element nesting
+constexpr int kMaxNest = 16;            // template instances / nested BinXml inside each other
+constexpr uint64_t kTokenBudget = 1u << 22;   // tokens per record (template bombs)
+constexpr size_t kMaxRecordOutput = 64u << 20;  // rendered bytes per record
+
+// Windows renders GUIDs in lower case in current event XML (and so does the derived
+// XmlWinEventLog reference); older builds used upper case.
+constexpr const char* kHex = "0123456789abcdef";
+constexpr const char* kHexUpper = "0123456789ABCDEF";
+
+enum Escape { kNoEscape, kTextEscape, kAttrEscape };
+
+inline void put_escaped(std::string& dst, char c, Escape esc) {
+  if (esc != kNoEscape) {
+    switch (c) {
+      case '&': dst.append("&amp;"); return;
+      case '<': dst.append("&lt;"); return;
+      case '>': dst.append("&gt;"); return;
+      case '"':
+        if (esc == kAttrEscape) { dst.append("&quot;"); return; }
+        break;
+      case '\'':
+        if (esc == kAttrEscape) { dst.append("&apos;"); return; }
+        break;
+      default: break;
+    }
+  }
+  dst.push_back(c);
+}
+
+inline void put_utf8(std::string& dst, uint32_t cp) {
+  if (cp < 0x80) {
+    dst.push_back(char(cp));
+  } else if (cp < 0x800) {
+    dst.push_back(char(0xc0 | (cp >> 6)));
+    dst.push_back(char(0x80 | (cp & 0x3f)));
+  } else if (cp < 0x10000) {
+    dst.push_back(char(0xe0 | (cp >> 12)));
+    dst.push_back(char(0x80 | ((cp >> 6) & 0x3f)));
+    dst.push_back(char(0x80 | (cp & 0x3f)));
+  } else {
+    dst.push_back(char(0xf0 | (cp >> 18)));
+    dst.push_back(char(0x80 | ((cp >> 12) & 0x3f)));
+    dst.push_back(char(0x80 | ((cp >> 6) & 0x3f)));
+    dst.push_back(char(0x80 | (cp & 0x3f)));
+  }
+}
+
+// UTF-16LE -> UTF-8; a lone surrogate becomes U+FFFD and does not swallow the next
+// unit. Stops at the first NUL when stop_at_nul (Windows strings are C strings).
+// Returns the number of UTF-16 units consumed (including a terminating NUL).
+size_t append_utf16(std::string& dst, const uint8_t* p, size_t units, Escape esc, bool stop_at_nul) {
+  size_t i = 0;
+  while (i < units) {
+    uint32_t u = le16(p + 2 * i);
+    ++i;
+    if (u < 0x80) {
+      if (u == 0 && stop_at_nul) return i;
+      put_escaped(dst, char(u), esc);
+      continue;
+    }
+    if (u >= 0xd800 && u <= 0xdbff) {
+      if (i < units) {
+        uint32_t lo = le16(p + 2 * i);
+        if (lo >= 0xdc00 && lo <= 0xdfff) {
+          ++i;
+          put_utf8(dst, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
+          continue;
+        }
+      }
+      put_utf8(dst, 0xfffd);
+      continue;
+    }
+    if (u >= 0xdc00 && u <= 0xdfff) u = 0xfffd;
+    put_utf8(dst, u);
+  }
+  return i;
+}
+
+void append_uint(std::string& dst, uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  dst.append(buf, r.ptr);
+}
+void append_int(std::string& dst, int64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  dst.append(buf, r.ptr);
+}
+void append_hex(std::string& dst, uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v, 16);
+  dst.append("0x");
+  dst.append(buf, r.ptr);
+}
+void append_hex_byte(std::string& dst, uint8_t b, const char* digits) {
+  dst.push_back(digits[b >> 4]);
+  dst.push_back(digits[b & 15]);
+}
+
+void append_guid(std::string& dst, const uint8_t* p) {
+  // Data1..3 are little-endian integers, Data4 is a byte string.
+  const uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+  dst.push_back('{');
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) dst.push_back('-');
+    append_hex_byte(dst, p[order[i]], kHex);
+  }
+  dst.push_back('}');
+}
+
+// Size of one element of an array of fixed-size values, 0 when variable.
+uint32_t fixed_size(uint8_t type, uint32_t total) {
+  switch (type) {
+    case 0x03: case 0x04: return 1;
+    case 0x05: case 0x06: return 2;
+    case 0x07: case 0x08: case 0x0b: case 0x0d: case 0x14: return 4;
+    case 0x09: case 0x0a: case 0x0c: case 0x11: case 0x15: return 8;
+    case 0x0f: case 0x12: return 16;
+    case 0x10: return total % 8 == 0 ? 8 : 4;
+    default: return 0;
+  }
+}
+
+bool is_name(const std::string& a, const char* b) { return a == b; }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Chunk framing
+
+void ChunkDecoder::decode(const uint8_t* chunk, size_t avail, uint64_t file_offset, uint64_t index,
+                          const std::string& path, bool carve, ChunkOutput& out) {
+  chunk_ = chunk;
+  avail_ = uint32_t(avail < kChunkSize ? avail : kChunkSize);
+  path_ = &path;
+  chunk_file_off_ = file_offset;
+  out_ = &out;
+  names_.clear();
+  templates_.clear();
+
+  auto problem = [&](uint64_t off, std::string what, bool warning) {
+    InputProblem p;
+    p.file = path;
+    p.offset = file_offset + off;
+    p.what = "chunk " + std::to_string(index) + ": " + std::move(what);
+    p.warning = warning;
+    out.problems.push_back({out.records.size(), std::move(p)});
+  };
+
+  const bool magic_ok = avail_ >= 8 && std::memcmp(chunk, "ElfChnk", 8) == 0;
+  out.had_magic = magic_ok;
+  uint32_t limit = avail_;
+  uint32_t pos = uint32_t(kChunkHeaderSize);
+  if (!magic_ok) {
+    problem(0, "bad chunk signature; chunk skipped" + std::string(carve ? " (carving it)" : ""), false);
+    if (!carve) return;
+    pos = 0;
+    limit = 0;  // nothing is trusted: everything is slack
+  } else if (avail_ < kChunkHeaderSize) {
+    problem(0, "chunk truncated inside its header", false);
+    return;
+  } else {
+    if (avail_ < kChunkSize)
+      problem(0, "chunk truncated: " + std::to_string(avail_) + " of 65536 bytes present", false);
+    const uint32_t header_crc = crc32_of(chunk + 128, kChunkHeaderSize - 128, crc32_of(chunk, 120));
+    if (header_crc != le32(chunk + 124)) problem(0, "chunk header checksum mismatch", true);
+    const uint32_t free_off = le32(chunk + 48);
+    const uint32_t last_rec = le32(chunk + 44);
+    if (free_off < kChunkHeaderSize || free_off > kChunkSize) {
+      problem(48, "free space offset " + std::to_string(free_off) + " out of range", true);
+      limit = avail_;
+    } else {
+      if (free_off > avail_) limit = avail_;
+      else limit = free_off;
+      if (free_off <= avail_ &&
+          crc32_of(chunk + kChunkHeaderSize, free_off - kChunkHeaderSize) != le32(chunk + 52))
+        problem(52, "chunk records checksum mismatch", true);
+      if (last_rec >= free_off && last_rec != 0)
+        problem(44, "last record offset " + std::to_string(last_rec) + " beyond free space offset", true);
+    }
+  }
+
+  std::string err;
+  // Trusted region: records back to back from offset 512 up to the free space offset.
+  while (pos + kMinRecordSize <= limit) {
+    const uint32_t size = le32(chunk + pos + 4);
+    const bool magic = le32(chunk + pos) == kRecordMagic;
+    const bool size_ok = magic && size >= kMinRecordSize && size <= limit - pos &&
+                         le32(chunk + pos + size - 4) == size;
+    if (!size_ok) {
+      if (magic) {
+        ++out.read;
+        ++out.rejected;
+        problem(pos, "record with bad size " + std::to_string(size) + "; skipped", false);
+      } else {
+        problem(pos, "no record signature where a record should start", false);
+      }
+      // Resynchronise on the next plausible record header.
+      uint32_t next = pos + 1;
+      for (; next + kMinRecordSize <= limit; ++next) {
+        if (le32(chunk + next) != kRecordMagic) continue;
+        const uint32_t s = le32(chunk + next + 4);
+        if (s >= kMinRecordSize && s <= limit - next && le32(chunk + next + s - 4) == s) break;
+      }
+      pos = next;
+      continue;
+    }
+    ++out.read;
+    if (!decode_record(pos, size, false, err)) {
+      ++out.rejected;
+      problem(pos, "record " + std::to_string(le64(chunk + pos + 8)) + ": " + err + "; skipped", false);
+    }
+    pos += size;
+  }
+
+  if (!carve) return;
+  // Slack space: deleted or not-yet-accounted records after the trusted region.
+  for (uint32_t p = std::max<uint32_t>(pos, magic_ok ? uint32_t(kChunkHeaderSize) : 0);
+       p + kMinRecordSize <= avail_;) {
+    if (le32(chunk + p) != kRecordMagic) { ++p; continue; }
+    const uint32_t s = le32(chunk + p + 4);
+    if (s < kMinRecordSize || s > avail_ - p || le32(chunk + p + s - 4) != s) { ++p; continue; }
+    const size_t fields_before = out.fields.size();
+    if (decode_record(p, s, true, err)) {
+      ++out.read;
+      p += s;
+    } else {
+      (void)fields_before;
+      ++p;  // a failed candidate is not a record: not counted
+    }
+  }
+}
+
+bool ChunkDecoder::decode_record(uint32_t rec_off, uint32_t rec_size, bool recovered, std::string& err) {
+  ChunkOutput& out = *out_;
+  const size_t fields_before = out.fields.size();
+  const size_t arena_before = out.arena.size();
+  const size_t problems_before = out.problems.size();
+  depth_ = 0;
+  values_.clear();
+  in_attr_ = false;
+  time_found_ = time_ok_ = capture_time_ = false;
+  budget_ = kTokenBudget;
+  err.clear();
+
+  uint32_t consumed = 0;
+  const bool ok = walk(rec_off + uint32_t(kRecordHeaderSize), rec_off + rec_size - 4, 0, 0, 0, &consumed, err);
+  if (!ok || out.fields.size() == fields_before) {
+    if (ok) err = "no fields decoded";
+    out.fields.resize(fields_before);
+    out.arena.resize(arena_before);
+    out.problems.resize(problems_before);
+    return false;
+  }
+  DecodedRecord r;
+  r.offset = chunk_file_off_ + rec_off;
+  r.record_id = le64(chunk_ + rec_off + 8);
+  r.first_field = uint32_t(fields_before);
+  r.field_count = uint32_t(out.fields.size() - fields_before);
+  r.recovered = recovered;
+  if (time_found_ && time_ok_) {
+    r.time_us = time_us_;
+  } else {
+    const uint64_t header_ft = le64(chunk_ + rec_off + 16);
+    int64_t us;
+    const bool header_ok = filetime_to_unix_us(header_ft, us);
+    r.time_us = header_ok ? us : kNoTime;
+    InputProblem p;
+    p.file = *path_;
+    p.offset = r.offset;
+    p.what = "record " + std::to_string(r.record_id) + ": TimeCreated/@SystemTime " +
+             (time_found_ ? "out of range" : "missing") +
+             (header_ok ? "; using the record header time" : "; record header time unusable too");
+    p.warning = true;
+    out.problems.push_back({out.records.size(), std::move(p)});
+  }
+  if (r.record_id > out.max_record_id && !recovered) out.max_record_id = r.record_id;
+  out.records.push_back(r);
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Names and templates
+
+bool ChunkDecoder::read_name(uint32_t& pos, uint32_t end, std::string_view& name, std::string& err) {
+  if (pos + 4 > end) { err = "truncated name reference"; return false; }
+  const uint32_t name_off = le32(chunk_ + pos);
+  pos += 4;
+  auto it = names_.find(name_off);
+  // Layout at name_off: next-in-hash-bucket u32, hash u16, char count u16, UTF-16, NUL.
+  uint32_t len_units = 0;
+  if (name_off + 8 <= avail_) len_units = le16(chunk_ + name_off + 6);
+  const uint32_t total = 8 + 2 * len_units + 2;
+  if (name_off == pos) {  // defined inline, right here: skip over it
+    if (pos + total > end) { err = "truncated inline name"; return false; }
+    pos += total;
+  }
+  if (it != names_.end()) {
+    name = it->second;
+    return true;
+  }
+  if (name_off + 8 > avail_ || name_off + total > avail_) { err = "name offset out of range"; return false; }
+  std::string s;
+  append_utf16(s, chunk_ + name_off + 8, len_units, kNoEscape, true);
+  auto ins = names_.emplace(name_off, std::move(s)).first;
+  name = ins->second;
+  return true;
+}
+
+bool ChunkDecoder::template_at(uint32_t def_off, TemplateDef& def) {
+  for (const auto& [off, d] : templates_)
+    if (off == def_off) { def = d; return true; }
+  // Layout: next template u32, GUID (16), body size u32, body.
+  if (uint64_t(def_off) + 24 > avail_) return false;
+  const uint32_t len = le32(chunk_ + def_off + 20);
+  if (uint64_t(def_off) + 24 + len > avail_) return false;
+  def = {def_off + 24, len};
+  templates_.emplace_back(def_off, def);
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Token stream
+
+bool ChunkDecoder::walk(uint32_t pos, uint32_t end, size_t value_base, size_t value_count, int nest,
+                        uint32_t* consumed_to, std::string& err) {
+  if (nest > kMaxNest) { err = "BinXml nested too deeply"; return false; }
+  auto need = [&](uint64_t n) {
+    if (pos + n > end) { err = "truncated BinXml"; return false; }
+    return true;
+  };
+  while (pos < end) {
+    if (--budget_ == 0) { err = "BinXml expands too much"; return false; }
+    if (out_->arena.size() > kMaxRecordOutput) { err = "record renders too large"; return false; }
+    const uint8_t tok = chunk_[pos];
+    switch (tok) {
+      case 0x00:  // end of fragment
+        *consumed_to = pos + 1;
+        return true;
+      case 0x0f:  // fragment header: major, minor, flags
+        if (!need(4)) return false;
+        pos += 4;
+        break;
+      case 0x0c: {  // template instance: unknown u8, template id u32, definition offset u32
+        if (!need(10)) return false;
+        const uint32_t def_off = le32(chunk_ + pos + 6);
+        pos += 10;
+        TemplateDef def;
+        if (def_off == pos) {  // definition follows inline (first use in this chunk)
+          if (!need(24)) return false;
+          const uint32_t len = le32(chunk_ + pos + 20);
+          if (!need(uint64_t(24) + len)) return false;
+          def = {pos + 24, len};
+          bool known = false;
+          for (const auto& t : templates_) known |= t.first == def_off;
+          if (!known) templates_.emplace_back(def_off, def);
+          pos += 24 + len;
+        } else if (!template_at(def_off, def)) {
+          err = "template definition at chunk offset " + std::to_string(def_off) + " unreadable";
+          return false;
+        }
+        // Substitution array: count u32, count x (size u16, type u8, pad u8), then data.
+        if (!need(4)) return false;
+        const uint32_t count = le32(chunk_ + pos);
+        pos += 4;
+        if (!need(uint64_t(count) * 4)) return false;
+        const size_t base = values_.size();
+        uint64_t data = uint64_t(pos) + uint64_t(count) * 4;
+        for (uint32_t i = 0; i < count; ++i) {
+          const uint8_t* d = chunk_ + pos + 4 * i;
+          const uint32_t sz = le16(d);
+          if (data + sz > end) {
+            values_.resize(base);
+            err = "substitution values overrun the record";
+            return false;
+          }
+          values_.push_back({uint32_t(data), sz, d[2]});
+          data += sz;
+        }
+        uint32_t unused;
+        if (!walk(def.body_off, def.body_off + def.body_len, base, count, nest + 1, &unused, err)) {
+          values_.resize(base);
+          return false;
+        }
+        values_.resize(base);
+        pos = uint32_t(data);
+        break;
+      }
+      case 0x01:
+      case 0x41: {  // open start element: dependency id u16, size u32, name; [attr list size u32]
+        if (!need(7)) return false;
+        pos += 7;
+        std::string_view name;
+        if (!read_name(pos, end, name, err)) return false;
+        if (tok & 0x40) {
+          if (!need(4)) return false;
+          pos += 4;
+        }
+        if (depth_ >= kMaxDepth) { err = "elements nested too deeply"; return false; }
+        open_element(name);
+        break;
+      }
+      case 0x02:  // close start element
+        finish_attribute();
+        ++pos;
+        break;
+      case 0x03:  // close empty element
+        finish_attribute();
+        close_element();
+        ++pos;
+        break;
+      case 0x04:  // end element
+        finish_attribute();
+        close_element();
+        ++pos;
+        break;
+      case 0x05:
+      case 0x45: {  // value text: type u8 (string), char count u16, UTF-16
+        if (!need(4)) return false;
+        const uint8_t type = chunk_[pos + 1];
+        const uint32_t n = le16(chunk_ + pos + 2);
+        if (type != 0x01) { err = "unsupported value token type"; return false; }
+        if (!need(4 + uint64_t(n) * 2)) return false;
+        std::string* t = text_target();
+        append_utf16(*t, chunk_ + pos + 4, n, in_attr_ ? kAttrEscape : kTextEscape, false);
+        if (in_attr_) attr_content_ = true;
+        else if (depth_ > 0) frames_[depth_ - 1].has_content = true;
+        pos += 4 + 2 * n;
+        break;
+      }
+      case 0x06:
+      case 0x46: {  // attribute: name; its value tokens follow
+        finish_attribute();
+        ++pos;
+        std::string_view name;
+        if (!read_name(pos, end, name, err)) return false;
+        in_attr_ = true;
+        attr_content_ = false;
+        attr_name_ = name;
+        attr_value_.clear();
+        capture_time_ = depth_ == 3 && frames_[2].section == kSystem && !time_found_ &&
+                        frames_[2].name == "TimeCreated" && name == "SystemTime";
+        break;
+      }
+      case 0x07:
+      case 0x47: {  // CDATA section: char count u16, UTF-16
+        if (!need(3)) return false;
+        const uint32_t n = le16(chunk_ + pos + 1);
+        if (!need(3 + uint64_t(n) * 2)) return false;
+        append_utf16(*text_target(), chunk_ + pos + 3, n, kTextEscape, false);
+        if (depth_ > 0) frames_[depth_ - 1].has_content = true;
+        pos += 3 + 2 * n;
+        break;
+      }
+      case 0x08:
+      case 0x48: {  // character reference: u16, rendered as &#N;
+        if (!need(3)) return false;
+        std::string* t = text_target();
+        t->append("&#");
+        append_uint(*t, le16(chunk_ + pos + 1));
+        t->push_back(';');
+        if (in_attr_) attr_content_ = true;
+        else if (depth_ > 0) frames_[depth_ - 1].has_content = true;
+        pos += 3;
+        break;
+      }
+      case 0x09:
+      case 0x49: {  // entity reference: name, rendered as &name;
+        ++pos;
+        std::string_view name;
+        if (!read_name(pos, end, name, err)) return false;
+        std::string* t = text_target();
+        t->push_back('&');
+        t->append(name);
+        t->push_back(';');
+        if (in_attr_) attr_content_ = true;
+        else if (depth_ > 0) frames_[depth_ - 1].has_content = true;
+        break;
+      }
+      case 0x0a: {  // processing instruction target: name
+        ++pos;
+        std::string_view name;
+        if (!read_name(pos, end, name, err)) return false;
+        break;
+      }
+      case 0x0b: {  // processing instruction data: char count u16, UTF-16
+        if (!need(3)) return false;
+        const uint32_t n = le16(chunk_ + pos + 1);
+        if (!need(3 + uint64_t(n) * 2)) return false;
+        pos += 3 + 2 * n;
+        break;
+      }
+      case 0x0d:
+      case 0x0e: {  // normal / optional substitution: index u16, type u8
+        if (!need(4)) return false;
+        const uint32_t idx = le16(chunk_ + pos + 1);
+        pos += 4;
+        if (idx < value_count && !substitute(values_[value_base + idx], tok == 0x0e, nest, err)) return false;
+        break;
+      }
+      default:
+        err = "unknown BinXml token 0x";
+        append_hex_byte(err, tok, kHex);
+        return false;
+    }
+  }
+  *consumed_to = pos;
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Elements, attributes, fields
+
+std::string* ChunkDecoder::text_target() {
+  if (in_attr_) return &attr_value_;
+  if (depth_ > 0) return &frames_[depth_ - 1].text;
+  scratch_.clear();  // character data outside any element: dropped
+  return &scratch_;
+}
+
+void ChunkDecoder::open_element(std::string_view name) {
+  if (frames_.size() <= depth_) frames_.resize(depth_ + 1);
+  Frame& f = frames_[depth_];
+  f.name.assign(name);
+  f.text.clear();
+  f.name_attr.clear();
+  f.has_name_attr = f.has_child = f.has_content = f.optional_null = false;
+  f.array_items = 0;
+  if (depth_ == 0) {
+    f.section = kOther;
+  } else {
+    frames_[depth_ - 1].has_child = true;
+    if (depth_ == 1) {
+      f.section = name == "System" ? kSystem : name == "EventData" ? kEventData
+                : name == "UserData" ? kUserData : kOther;
+    } else {
+      f.section = frames_[depth_ - 1].section;
+    }
+  }
+  ++depth_;
+}
+
+void ChunkDecoder::add_field(std::string_view name, std::string_view value) {
+  std::string& a = out_->arena;
+  FieldRef r;
+  r.name_off = uint32_t(a.size());
+  r.name_len = uint32_t(name.size());
+  a.append(name);
+  r.value_off = uint32_t(a.size());
+  r.value_len = uint32_t(value.size());
+  a.append(value);
+  out_->fields.push_back(r);
+}
+
+void ChunkDecoder::close_element() {
+  if (depth_ == 0) return;
+  const size_t level = depth_ - 1;  // 0 = <Event>
+  Frame& f = frames_[level];
+  std::string_view name = f.name;
+  bool emit = false;
+  if (f.optional_null && !f.has_content && !f.has_child) {
+    // <Data>[optional NULL]</Data> is not rendered at all.
+  } else if (f.section == kSystem && level == 2) {
+    emit = f.has_content;
+  } else if (f.section == kEventData && level == 2) {
+    if (f.name == "Data") {
+      if (f.has_name_attr) name = f.name_attr;
+      emit = true;
+    } else {
+      emit = !f.has_child && f.has_content;  // e.g. <Binary>
+    }
+  } else if (f.section == kUserData && level >= 2) {
+    emit = !f.has_child;
+  }
+  if (emit) {
+    if (f.array_items == 0) {
+      add_field(name, f.text);
+      if (f.section == kSystem && f.name == "EventID") add_field("EventCode", f.text);
+    } else {
+      // An array substitution renders the element once per item.
+      std::string_view rest = f.text;
+      for (uint32_t i = 0; i < f.array_items; ++i) {
+        const size_t cut = rest.find('\0');
+        add_field(name, rest.substr(0, cut));
+        if (cut == std::string_view::npos) break;
+        rest.remove_prefix(cut + 1);
+      }
+    }
+  }
+  --depth_;
+}
+
+void ChunkDecoder::finish_attribute() {
+  if (!in_attr_) return;
+  in_attr_ = false;
+  const bool capture = capture_time_;
+  capture_time_ = false;
+  // An attribute whose only content is an empty optional substitution is not rendered.
+  if (!attr_content_ || depth_ == 0) return;
+  const size_t level = depth_ - 1;
+  Frame& f = frames_[level];
+  if (f.section == kSystem && level == 2) {
+    const std::string& e = f.name;
+    const std::string_view a = attr_name_;
+    const char* field = nullptr;
+    if (is_name(e, "Provider")) field = a == "Name" ? "ProviderName" : a == "Guid" ? "ProviderGuid" : nullptr;
+    else if (is_name(e, "TimeCreated")) field = a == "SystemTime" ? "SystemTime" : nullptr;
+    else if (is_name(e, "Security")) field = a == "UserID" ? "UserID" : nullptr;
+    else if (is_name(e, "Execution")) field = a == "ProcessID" ? "ProcessID" : a == "ThreadID" ? "ThreadID" : nullptr;
+    else if (is_name(e, "Correlation"))
+      field = a == "ActivityID" ? "ActivityID" : a == "RelatedActivityID" ? "RelatedActivityID" : nullptr;
+    if (field) add_field(field, attr_value_);
+    if (capture && !time_found_) {
+      time_found_ = true;
+      time_ok_ = parse_iso_utc_us(attr_value_.data(), attr_value_.size(), time_us_);
+    }
+  } else if (f.section == kEventData && level == 2 && attr_name_ == "Name") {
+    f.name_attr = attr_value_;
+    f.has_name_attr = true;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Values
+
+bool ChunkDecoder::substitute(const ValueRef& v, bool optional, int nest, std::string& err) {
+  const uint8_t type = v.type;
+  if (type == 0x00 || (v.size == 0 && type != 0x01)) {
+    // NULL: an optional substitution vanishes (and so does an element or attribute
+    // that has nothing else, as Windows renders it); a normal one renders as empty.
+    if (!optional) {
+      if (in_attr_) attr_content_ = true;
+      else if (depth_ > 0) frames_[depth_ - 1].has_content = true;
+    } else if (!in_attr_ && depth_ > 0) {
+      frames_[depth_ - 1].optional_null = true;
+    }
+    return true;
+  }
+  if (type == 0x21) {  // nested BinXml: rendered in place
+    if (in_attr_) return true;  // cannot occur in a valid document; ignore
+    uint32_t unused;
+    return walk(v.off, v.off + v.size, 0, 0, nest + 1, &unused, err);
+  }
+  if (in_attr_) {
+    attr_content_ = true;
+    if (capture_time_ && type == 0x11 && v.size >= 8) {
+      const uint64_t ft = le64(chunk_ + v.off);
+      time_found_ = true;
+      time_ok_ = filetime_to_unix_us(ft, time_us_);
+    }
+  } else if (depth_ > 0) {
+    frames_[depth_ - 1].has_content = true;
+  }
+  render_value(v, *text_target(), in_attr_);
+  return true;
+}
+
+void ChunkDecoder::render_value(const ValueRef& v, std::string& dst, bool attr) {
+  const uint8_t* p = chunk_ + v.off;
+  const uint8_t type = v.type;
+  if (!(type & 0x80)) {
+    render_scalar(type, p, v.size, dst, attr);
+    return;
+  }
+  // Arrays: in element content each item becomes its own element (recorded as
+  // '\0'-separated items); inside an attribute items are joined with ", ".
+  const uint8_t base = type & 0x7f;
+  Frame* f = (!attr && depth_ > 0) ? &frames_[depth_ - 1] : nullptr;
+  uint32_t items = 0;
+  auto sep = [&] {
+    if (items > 0) {
+      if (f) dst.push_back('\0');
+      else dst.append(", ");
+    }
+    ++items;
+  };
+  if (base == 0x01 || base == 0x02) {  // NUL-separated strings
+    const uint32_t unit = base == 0x01 ? 2 : 1;
+    uint32_t i = 0;
+    while (i + unit <= v.size) {
+      uint32_t j = i;
+      while (j + unit <= v.size && (unit == 2 ? le16(p + j) != 0 : p[j] != 0)) j += unit;
+      sep();
+      render_scalar(base, p + i, j - i, dst, attr);
+      i = j + unit;
+    }
+  } else if (base == 0x13) {  // SIDs: variable length
+    uint32_t i = 0;
+    while (i + 8 <= v.size) {
+      const uint32_t len = 8 + 4 * uint32_t(p[i + 1]);
+      if (i + len > v.size) break;
+      sep();
+      render_scalar(base, p + i, len, dst, attr);
+      i += len;
+    }
+  } else if (uint32_t es = fixed_size(base, v.size); es > 0) {
+    for (uint32_t i = 0; i + es <= v.size; i += es) {
+      sep();
+      render_scalar(base, p + i, es, dst, attr);
+    }
+  } else {
+    render_scalar(base, p, v.size, dst, attr);
+    items = 1;
+  }
+  if (f && items > 0) {
+    // Merge with content already present (rare): count it as the first item.
+    f->array_items = f->array_items == 0 ? items : f->array_items + items - 1;
+  }
+}
+
+void ChunkDecoder::render_scalar(uint8_t type, const uint8_t* p, uint32_t n, std::string& dst, bool attr) {
+  const Escape esc = attr ? kAttrEscape : kTextEscape;
+  switch (type) {
+    case 0x01:  // UTF-16 string
+      append_utf16(dst, p, n / 2, esc, true);
+      return;
+    case 0x02:  // ANSI string: code page unknown, bytes taken as Latin-1
+      for (uint32_t i = 0; i < n && p[i] != 0; ++i) {
+        if (p[i] < 0x80) put_escaped(dst, char(p[i]), esc);
+        else put_utf8(dst, p[i]);
+      }
+      return;
+    case 0x03: if (n >= 1) append_int(dst, int8_t(p[0])); return;
+    case 0x04: if (n >= 1) append_uint(dst, p[0]); return;
+    case 0x05: if (n >= 2) append_int(dst, int16_t(le16(p))); return;
+    case 0x06: if (n >= 2) append_uint(dst, le16(p)); return;
+    case 0x07: if (n >= 4) append_int(dst, int32_t(le32(p))); return;
+    case 0x08: if (n >= 4) append_uint(dst, le32(p)); return;
+    case 0x09: if (n >= 8) append_int(dst, int64_t(le64(p))); return;
+    case 0x0a: if (n >= 8) append_uint(dst, le64(p)); return;
+    case 0x0b:
+      if (n >= 4) {
+        float f;
+        std::memcpy(&f, p, 4);
+        char buf[64];
+        auto r = std::to_chars(buf, buf + sizeof buf, f);
+        dst.append(buf, r.ptr);
+      }
+      return;
+    case 0x0c:
+      if (n >= 8) {
+        double d;
+        std::memcpy(&d, p, 8);
+        char buf[64];
+        auto r = std::to_chars(buf, buf + sizeof buf, d);
+        dst.append(buf, r.ptr);
+      }
+      return;
+    case 0x0d: {  // BOOL (32-bit, sometimes narrower)
+      bool b = false;
+      for (uint32_t i = 0; i < n && i < 4; ++i) b |= p[i] != 0;
+      dst.append(b ? "true" : "false");
+      return;
+    }
+    case 0x0e:  // binary: upper-case hex, as <Binary> renders
+      for (uint32_t i = 0; i < n; ++i) append_hex_byte(dst, p[i], kHexUpper);
+      return;
+    case 0x0f:
+      if (n >= 16) append_guid(dst, p);
+      return;
+    case 0x10:  // size_t / pointer
+      if (n >= 8) append_hex(dst, le64(p));
+      else if (n >= 4) append_hex(dst, le32(p));
+      return;
+    case 0x11:
+      if (n >= 8) append_filetime(dst, le64(p));
+      return;
+    case 0x12: {  // SYSTEMTIME: year, month, weekday, day, hour, minute, second, ms
+      if (n < 16) return;
+      char buf[48];
+      const int len = std::snprintf(buf, sizeof buf, "%04u-%02u-%02uT%02u:%02u:%02u.%03u000000Z", le16(p),
+                                    le16(p + 2), le16(p + 6), le16(p + 8), le16(p + 10), le16(p + 12),
+                                    le16(p + 14));
+      if (len > 0) dst.append(buf, size_t(len) < sizeof buf ? size_t(len) : sizeof buf - 1);
+      return;
+    }
+    case 0x13: {  // SID: revision, sub-authority count, 48-bit big-endian authority, sub-authorities
+      if (n < 8) return;
+      const uint32_t subs = p[1];
+      if (8 + 4 * subs > n) return;
+      uint64_t auth = 0;
+      for (int i = 2; i < 8; ++i) auth = (auth << 8) | p[i];
+      dst.append("S-");
+      append_uint(dst, p[0]);
+      dst.push_back('-');
+      if (auth >> 32) append_hex(dst, auth);
+      else append_uint(dst, auth);
+      for (uint32_t i = 0; i < subs; ++i) {
+        dst.push_back('-');
+        append_uint(dst, le32(p + 8 + 4 * i));
+      }
+      return;
+    }
+    case 0x14: if (n >= 4) append_hex(dst, le32(p)); return;
+    case 0x15: if (n >= 8) append_hex(dst, le64(p)); return;
+    default:  // EvtHandle, EvtXml and unknown types: raw bytes as hex
+      for (uint32_t i = 0; i < n; ++i) append_hex_byte(dst, p[i], kHexUpper);
+      return;
+  }
+}
+
+}  // namespace splinter::io::evtx

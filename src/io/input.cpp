@@ -1,0 +1,195 @@
+// read_inputs(): path expansion, decompression, per-file format sniffing and
+// dispatch to the XML / JSON / EVTX readers.
+#include "io/input.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <system_error>
+
+#include "io/evtx/evtx_reader.h"
+#include "io/readers.h"
+#include "io/stream.h"
+
+namespace splinter::io {
+
+const char* format_name(Format f) {
+  switch (f) {
+    case Format::Unknown: return "unknown";
+    case Format::XmlWinEventLog: return "xmlwineventlog";
+    case Format::Json: return "json";
+    case Format::Evtx: return "evtx";
+  }
+  return "unknown";
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Target {
+  std::string path;
+  bool missing = false;
+  std::string error;
+};
+
+std::vector<Target> expand(const std::vector<std::string>& paths) {
+  std::vector<Target> out;
+  for (const std::string& p : paths) {
+    if (p == "-") {
+      out.push_back({p});
+      continue;
+    }
+    std::error_code ec;
+    fs::file_status s = fs::status(p, ec);
+    if (ec || !fs::exists(s)) {
+      out.push_back({p, true, ec ? ec.message() : "no such file or directory"});
+      continue;
+    }
+    if (fs::is_directory(s)) {
+      std::vector<std::string> files;
+      fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
+      if (ec) {
+        out.push_back({p, true, ec.message()});
+        continue;
+      }
+      for (; it != end; it.increment(ec)) {
+        if (ec) break;
+        std::error_code ec2;
+        if (it->is_regular_file(ec2)) files.push_back(it->path().string());
+      }
+      std::sort(files.begin(), files.end());
+      for (std::string& f : files) out.push_back({std::move(f)});
+      continue;
+    }
+    out.push_back({p});  // regular file, or a FIFO / device named explicitly
+  }
+  return out;
+}
+
+void problem(EventSink& sink, const std::string& file, uint64_t off, uint64_t line, std::string what,
+             bool warning = false) {
+  InputProblem p;
+  p.file = file;
+  p.offset = off;
+  p.line = line;
+  p.what = std::move(what);
+  p.warning = warning;
+  sink.on_problem(p);
+}
+
+// Uncompressed regular file: map it rather than copy it (EVTX needs random access).
+bool read_evtx_mapped(const std::string& path, EventSink& sink, FileStats& st, const ReadOptions& opts) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat sbuf {};
+  if (::fstat(fd, &sbuf) != 0 || !S_ISREG(sbuf.st_mode) || sbuf.st_size <= 0) {
+    ::close(fd);
+    return false;
+  }
+  size_t size = size_t(sbuf.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return false;
+  st.bytes = size;
+  if (opts.progress) opts.progress(size);
+  read_evtx(static_cast<const uint8_t*>(map), size, path, sink, st, opts);
+  ::munmap(map, size);
+  return true;
+}
+
+void read_one(const std::string& path, EventSink& sink, FileStats& st, const ReadOptions& opts,
+              uint64_t done_before) {
+  ByteSource src;
+  if (!src.open(path)) {
+    st.failed = true;
+    problem(sink, path, 0, 0, src.error());
+    return;
+  }
+  StreamBuffer sb(src);
+  if (opts.progress) sb.on_chunk = [&](uint64_t b) { opts.progress(done_before + b); };
+  // Sniff: EVTX magic at the very start, else the first non-blank byte after a BOM.
+  while (sb.avail() < 8 && sb.fill()) {
+  }
+  if (sb.avail() >= 8 && std::memcmp(sb.data(), "ElfFile\0", 8) == 0) {
+    st.format = Format::Evtx;
+    if (src.compression() == Compression::None && !src.is_stdin() &&
+        read_evtx_mapped(path, sink, st, opts))
+      return;
+    std::vector<uint8_t> all;
+    do {
+      all.insert(all.end(), sb.data(), sb.data() + sb.avail());
+      sb.consume(sb.avail());
+    } while (sb.fill());
+    if (!src.error().empty()) problem(sink, path, all.size(), 0, src.error());
+    st.bytes = all.size();
+    read_evtx(all.data(), all.size(), path, sink, st, opts);
+    return;
+  }
+  if (sb.avail() >= 3 && std::memcmp(sb.data(), "\xEF\xBB\xBF", 3) == 0) sb.consume(3);
+  char first = 0;
+  for (;;) {
+    std::string_view v = sb.view();
+    size_t i = 0;
+    while (i < v.size() && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n')) ++i;
+    if (i < v.size()) {
+      first = v[i];
+      break;
+    }
+    sb.consume(i);
+    if (!sb.fill()) break;
+  }
+  if (first == '<') {
+    st.format = Format::XmlWinEventLog;
+    read_xml_stream(sb, path, sink, st);
+  } else if (first == '{' || first == '[') {
+    st.format = Format::Json;
+    read_json_stream(sb, path, sink, st);
+  } else if (first == 0 && sb.avail() == 0) {
+    if (src.error().empty()) problem(sink, path, 0, 0, "empty input", true);
+  } else {
+    problem(sink, path, sb.offset(), sb.line(), "unrecognised format");
+  }
+  if (!src.error().empty()) {
+    // Decompression or read failure part way: what was read stands.
+    problem(sink, path, sb.total_read(), 0, src.error());
+    if (st.read == 0) st.failed = true;
+  }
+  st.bytes = sb.total_read();
+}
+
+}  // namespace
+
+std::vector<FileStats> read_inputs(const std::vector<std::string>& paths, EventSink& sink,
+                                   const ReadOptions& opts) {
+  std::vector<FileStats> stats;
+  uint64_t done = 0;
+  for (Target& t : expand(paths)) {
+    FileStats st;
+    st.path = t.path;
+    if (t.missing) {
+      st.failed = true;
+      problem(sink, t.path, 0, 0, "cannot open: " + t.error);
+      stats.push_back(std::move(st));
+      continue;
+    }
+    try {
+      read_one(t.path, sink, st, opts, done);
+    } catch (const std::exception& e) {
+      // Never let one bad file (or an allocation failure) stop the run.
+      st.failed = true;
+      problem(sink, t.path, 0, 0, std::string("read aborted: ") + e.what());
+    }
+    done += st.bytes;
+    stats.push_back(std::move(st));
+  }
+  return stats;
+}
+
+}  // namespace splinter::io

@@ -1,0 +1,54 @@
+// Reading inputs: paths (files, directories walked recursively, "-" for stdin),
+// transparent gzip/zstd, format sniffed per file, events pushed to a sink.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "io/event.h"
+
+namespace splinter::io {
+
+enum class Format { Unknown, XmlWinEventLog, Json, Evtx };
+const char* format_name(Format f);
+
+// A malformed or damaged record, or an unreadable file: reported, counted, skipped.
+struct InputProblem {
+  std::string file;
+  uint64_t offset = 0;  // byte offset in the (decompressed) input
+  uint64_t line = 0;    // 0 when not line-based
+  std::string what;
+  bool warning = false;  // a warning does not lose a record (e.g. EVTX dirty header)
+};
+
+struct FileStats {
+  std::string path;
+  Format format = Format::Unknown;
+  uint64_t bytes = 0;     // bytes read after decompression
+  uint64_t read = 0;      // records seen (read = parsed + rejected)
+  uint64_t parsed = 0;    // records handed to the sink
+  uint64_t rejected = 0;  // malformed records skipped
+  bool failed = false;    // the file could not be opened or decoded at all
+};
+
+struct ReadOptions {
+  bool carve = false;  // EVTX: also recover records from chunk slack space
+  unsigned threads = 0;  // 0 = all cores (EVTX chunk decoding)
+  // Called now and then with bytes consumed so far (for a progress line).
+  std::function<void(uint64_t bytes)> progress;
+};
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void on_event(const Event& e) = 0;
+  virtual void on_problem(const InputProblem& p) = 0;
+};
+
+// Expands paths (directories recursively, sorted; "-" = stdin) and reads each file.
+// Never throws for bad input: problems go to sink.on_problem and the stats.
+std::vector<FileStats> read_inputs(const std::vector<std::string>& paths, EventSink& sink,
+                                   const ReadOptions& opts = {});
+
+}  // namespace splinter::io

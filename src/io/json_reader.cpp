@@ -1,0 +1,530 @@
+// JSON reader: JSON lines, concatenated or pretty-printed documents, or a top-level
+// array of records. A string-aware depth scanner splits top-level values out of the
+// stream (records may span chunks); each record is parsed with simdjson (DOM, one
+// reused parser) and mapped onto the canonical Windows field names by kRules.
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <vector>
+#include <string>
+#include <string_view>
+
+#include "io/readers.h"
+#include "io/time_parse.h"
+
+namespace splinter::io {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+
+enum class Op : uint8_t {
+  Value,     // scalar at pointer -> field (first source wins)
+  EventId,   // like Value, and EventCode too
+  Expand,    // object at pointer: every member -> its own name (EventData layouts)
+  UserData,  // object at pointer: every leaf -> its tag name
+  UserJoin,  // ECS user.domain + "\" + user.name -> User (Winlogbeat 8 only)
+  FlatTop,   // NXLog-style flat record: every top-level scalar -> its own name
+};
+
+struct JsonRule {
+  std::string_view pointer;
+  std::string_view field;
+  Op op;
+};
+
+// Shipper layouts -> canonical Windows names. Order is priority: a field already
+// present is not overwritten, so native Windows data beats ECS copies.
+constexpr JsonRule kRules[] = {
+    // evtx_dump / python-evtx style {"Event":{"System":{...},"EventData":{...}}}
+    {"/Event/System/EventID", "EventID", Op::EventId},
+    {"/Event/System/Version", "Version", Op::Value},
+    {"/Event/System/Level", "Level", Op::Value},
+    {"/Event/System/Task", "Task", Op::Value},
+    {"/Event/System/Opcode", "Opcode", Op::Value},
+    {"/Event/System/Keywords", "Keywords", Op::Value},
+    {"/Event/System/EventRecordID", "EventRecordID", Op::Value},
+    {"/Event/System/Channel", "Channel", Op::Value},
+    {"/Event/System/Computer", "Computer", Op::Value},
+    {"/Event/System/Provider/#attributes/Name", "ProviderName", Op::Value},
+    {"/Event/System/Provider/#attributes/Guid", "ProviderGuid", Op::Value},
+    {"/Event/System/TimeCreated/#attributes/SystemTime", "SystemTime", Op::Value},
+    {"/Event/System/Security/#attributes/UserID", "UserID", Op::Value},
+    {"/Event/System/Execution/#attributes/ProcessID", "ProcessID", Op::Value},
+    {"/Event/System/Execution/#attributes/ThreadID", "ThreadID", Op::Value},
+    {"/Event/System/Correlation/#attributes/ActivityID", "ActivityID", Op::Value},
+    {"/Event/System/Correlation/#attributes/RelatedActivityID", "RelatedActivityID", Op::Value},
+    // Winlogbeat 7/8
+    {"/winlog/event_id", "EventID", Op::EventId},
+    {"/winlog/computer_name", "Computer", Op::Value},
+    {"/winlog/channel", "Channel", Op::Value},
+    {"/winlog/provider_name", "ProviderName", Op::Value},
+    {"/winlog/provider_guid", "ProviderGuid", Op::Value},
+    {"/winlog/record_id", "EventRecordID", Op::Value},
+    {"/winlog/user/identifier", "UserID", Op::Value},
+    {"/winlog/version", "Version", Op::Value},
+    {"/winlog/process/pid", "ProcessID", Op::Value},
+    {"/winlog/process/thread/id", "ThreadID", Op::Value},
+    {"/winlog/activity_id", "ActivityID", Op::Value},
+    {"/winlog/related_activity_id", "RelatedActivityID", Op::Value},
+    // Winlogbeat 6
+    {"/event_id", "EventID", Op::EventId},
+    {"/computer_name", "Computer", Op::Value},
+    {"/log_name", "Channel", Op::Value},
+    {"/source_name", "ProviderName", Op::Value},
+    {"/record_number", "EventRecordID", Op::Value},
+    {"/user/identifier", "UserID", Op::Value},
+    {"/process_id", "ProcessID", Op::Value},
+    {"/thread_id", "ThreadID", Op::Value},
+    // NXLog (im_msvistalog) flat records
+    {"/EventID", "EventID", Op::EventId},
+    {"/Hostname", "Computer", Op::Value},
+    {"/Channel", "Channel", Op::Value},
+    {"/SourceName", "ProviderName", Op::Value},
+    {"/ProviderGuid", "ProviderGuid", Op::Value},
+    {"/RecordNumber", "EventRecordID", Op::Value},
+    {"/UserID", "UserID", Op::Value},
+    {"/ExecutionProcessID", "ProcessID", Op::Value},
+    {"/ExecutionThreadID", "ThreadID", Op::Value},
+    // Event payloads under their own names
+    {"/Event/EventData", "", Op::Expand},
+    {"/Event/UserData", "", Op::UserData},
+    {"/winlog/event_data", "", Op::Expand},
+    {"/winlog/user_data", "", Op::UserData},
+    {"/event_data", "", Op::Expand},
+    {"/user_data", "", Op::UserData},
+    // ECS (Winlogbeat 8) copies fill what event_data lacks
+    {"/process/command_line", "CommandLine", Op::Value},
+    {"/process/executable", "Image", Op::Value},
+    {"/process/pe/original_file_name", "OriginalFileName", Op::Value},
+    {"/process/parent/command_line", "ParentCommandLine", Op::Value},
+    {"/process/parent/executable", "ParentImage", Op::Value},
+    {"/process/pid", "ProcessId", Op::Value},
+    {"/process/entity_id", "ProcessGuid", Op::Value},
+    {"/process/parent/pid", "ParentProcessId", Op::Value},
+    {"/process/parent/entity_id", "ParentProcessGuid", Op::Value},
+    {"/process/working_directory", "CurrentDirectory", Op::Value},
+    {"/user", "User", Op::UserJoin},
+    {"/host/name", "Computer", Op::Value},
+    {"", "", Op::FlatTop},
+};
+
+// Time sources in priority order (all UTC; NXLog's local EventTime comes last).
+constexpr std::string_view kTimeFields[] = {"SystemTime", "UtcTime", "@timestamp", "TimeCreated",
+                                            "EventTime"};
+
+class JsonMapper {
+ public:
+  void map(element root, Event& ev) {
+    ev_ = &ev;
+    index_top(root);
+    for (const JsonRule& r : kRules) apply(root, r);
+    path_.clear();
+    leaves(root, 0);
+    for (std::string_view tf : kTimeFields) {
+      if (const std::string* v = ev.get(tf)) {
+        int64_t t = parse_iso_time(*v);
+        if (t != kNoTime) {
+          ev.time_us = t;
+          break;
+        }
+      }
+    }
+  }
+
+ private:
+  // The rules name few distinct top-level keys; one pass over the record's top level
+  // finds them all instead of a linear key search per rule.
+  struct Tops {
+    std::vector<std::string_view> keys;  // distinct first components of kRules
+    std::vector<size_t> rule_top;        // per rule: index into keys
+    std::vector<std::string_view> rest;  // per rule: pointer after the first component
+    Tops() {
+      for (const JsonRule& r : kRules) {
+        std::string_view p = r.pointer.empty() ? std::string_view() : r.pointer.substr(1);
+        size_t slash = p.find('/');
+        std::string_view first = p.substr(0, slash);
+        rest.push_back(slash == std::string_view::npos ? std::string_view() : r.pointer.substr(slash + 1));
+        size_t k = std::find(keys.begin(), keys.end(), first) - keys.begin();
+        if (k == keys.size()) keys.push_back(first);
+        rule_top.push_back(k);
+      }
+    }
+  };
+  static const Tops& tops() {
+    static const Tops t;
+    return t;
+  }
+
+  void index_top(element root) {
+    const Tops& t = tops();
+    slots_.assign(t.keys.size(), element());
+    found_.assign(t.keys.size(), false);
+    object obj;
+    if (root.get_object().get(obj) != simdjson::SUCCESS) return;
+    for (auto field : obj) {
+      for (size_t k = 0; k < t.keys.size(); ++k) {
+        if (!found_[k] && t.keys[k].size() == field.key.size() && t.keys[k] == field.key) {
+          slots_[k] = field.value;
+          found_[k] = true;
+          break;
+        }
+      }
+    }
+  }
+
+  bool lookup(const JsonRule& r, element& out) {
+    const Tops& t = tops();
+    size_t i = size_t(&r - kRules);
+    size_t k = t.rule_top[i];
+    if (!found_[k]) return false;
+    if (t.rest[i].empty()) {
+      out = slots_[k];
+      return true;
+    }
+    return slots_[k].at_pointer(t.rest[i]).get(out) == simdjson::SUCCESS;
+  }
+
+  // Scalar -> text as Splunk shows it; evtx_dump {"#text":..} wrappers unwrapped.
+  bool text(element e, std::string& out) {
+    switch (e.type()) {
+      case element_type::STRING: {
+        std::string_view s = e.get_string().value_unsafe();
+        out.assign(s);
+        return true;
+      }
+      case element_type::INT64: return number(int64_t(e.get_int64().value_unsafe()), out);
+      case element_type::UINT64: return number(uint64_t(e.get_uint64().value_unsafe()), out);
+      case element_type::DOUBLE: return number(double(e.get_double().value_unsafe()), out);
+      case element_type::BOOL:
+        out.assign(e.get_bool().value_unsafe() ? "true" : "false");
+        return true;
+      case element_type::OBJECT: {
+        element t;
+        if (e["#text"].get(t) == simdjson::SUCCESS && t.type() != element_type::OBJECT)
+          return text(t, out);
+        return false;
+      }
+      default: return false;  // null, arrays
+    }
+  }
+  template <class T>
+  static bool number(T v, std::string& out) {
+    char buf[64];
+    auto res = std::to_chars(buf, buf + sizeof buf, v);
+    out.assign(buf, size_t(res.ptr - buf));
+    return true;
+  }
+
+  void add_if_absent(std::string_view name, std::string_view value) {
+    if (!ev_->get(name)) ev_->add(name, value);
+  }
+
+  void apply(element root, const JsonRule& r) {
+    if (r.op == Op::FlatTop) {
+      object top;
+      if (root.get_object().get(top) != simdjson::SUCCESS) return;
+      element tmp;
+      if (top["EventID"].get(tmp) != simdjson::SUCCESS || top["winlog"].get(tmp) == simdjson::SUCCESS ||
+          top["Event"].get(tmp) == simdjson::SUCCESS)
+        return;
+      for (auto field : top)
+        if (text(field.value, val_)) add_if_absent(field.key, val_);
+      return;
+    }
+    element e;
+    if (!lookup(r, e)) return;
+    switch (r.op) {
+      case Op::Value:
+        if (text(e, val_)) add_if_absent(r.field, val_);
+        break;
+      case Op::EventId:
+        if (!ev_->get("EventID") && text(e, val_)) {
+          ev_->add("EventID", val_);
+          add_if_absent("EventCode", val_);
+        }
+        break;
+      case Op::Expand: expand(e); break;
+      case Op::UserData: user_data(e, {}); break;
+      case Op::UserJoin: {
+        element tmp, d, n;
+        std::string_view ds, ns;
+        if (root.at_pointer("/winlog").get(tmp) != simdjson::SUCCESS || ev_->get("User")) return;
+        if (e["domain"].get(d) != simdjson::SUCCESS || e["name"].get(n) != simdjson::SUCCESS) return;
+        if (d.get_string().get(ds) != simdjson::SUCCESS || n.get_string().get(ns) != simdjson::SUCCESS)
+          return;
+        val_.assign(ds).append("\\").append(ns);
+        ev_->add("User", val_);
+        break;
+      }
+      case Op::FlatTop: break;
+    }
+  }
+
+  // evtx_dump <Data> item: {"#attributes":{"Name":..},"#text":..} or a bare value.
+  void data_item(element e) {
+    if (e.type() == element_type::OBJECT) {
+      std::string_view name = "Data";
+      element nm;
+      if (e.at_pointer("/#attributes/Name").get(nm) == simdjson::SUCCESS &&
+          nm.get_string().get(name) != simdjson::SUCCESS)
+        name = "Data";
+      element t;
+      if (e["#text"].get(t) != simdjson::SUCCESS || !text(t, val_)) val_.clear();
+      name_.assign(name);  // name may point into val_'s source; copy before add
+      ev_->add(name_, val_);
+    } else if (text(e, val_)) {
+      ev_->add("Data", val_);
+    }
+  }
+
+  void expand(element e) {
+    object obj;
+    if (e.get_object().get(obj) != simdjson::SUCCESS) return;  // EventData: null
+    for (auto field : obj) {
+      if (field.key == "#attributes") continue;
+      if (field.key == "Data" || field.key == "#text") {
+        simdjson::dom::array items;
+        if (field.value.get_array().get(items) == simdjson::SUCCESS) {
+          for (element item : items) data_item(item);
+        } else {
+          data_item(field.value);
+        }
+        continue;
+      }
+      if (text(field.value, val_)) ev_->add(field.key, val_);
+    }
+  }
+
+  void user_data(element e, std::string_view key) {
+    if (e.type() == element_type::OBJECT) {
+      element t;
+      if (!key.empty() && e["#text"].get(t) == simdjson::SUCCESS && text(t, val_)) {
+        ev_->add(key, val_);
+        return;
+      }
+      object obj = e.get_object().value_unsafe();
+      for (auto field : obj) {
+        if (field.key == "#attributes") continue;
+        user_data(field.value, field.key);
+      }
+    } else if (e.type() == element_type::ARRAY) {
+      simdjson::dom::array items = e.get_array().value_unsafe();
+      for (element item : items) user_data(item, key);
+    } else if (!key.empty() && text(e, val_)) {
+      ev_->add(key, val_);
+    }
+  }
+
+  // Every scalar leaf under its dotted path; array members as name{} (Splunk's spath).
+  void leaves(element e, int depth) {
+    if (depth > 64) return;
+    const size_t len = path_.size();
+    switch (e.type()) {
+      case element_type::OBJECT: {
+        object obj = e.get_object().value_unsafe();
+        for (auto field : obj) {
+          if (len) path_ += '.';
+          path_.append(field.key);
+          leaves(field.value, depth + 1);
+          path_.resize(len);
+        }
+        break;
+      }
+      case element_type::ARRAY: {
+        path_ += "{}";
+        simdjson::dom::array items = e.get_array().value_unsafe();
+        for (element item : items) leaves(item, depth + 1);
+        path_.resize(len);
+        break;
+      }
+      default:
+        if (len == 0 || !text(e, val_)) break;
+        if (depth == 1)
+          add_if_absent(path_, val_);  // top-level keys may already be canonical (NXLog)
+        else
+          ev_->add(path_, val_);
+    }
+  }
+
+  Event* ev_ = nullptr;
+  std::string val_, name_, path_;
+  std::vector<element> slots_;
+  std::vector<bool> found_;
+};
+
+inline bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+struct ByteClass {
+  bool v[256] = {};
+  constexpr ByteClass(std::string_view chars) {
+    for (char c : chars) v[uint8_t(c)] = true;
+  }
+  constexpr bool operator[](uint8_t c) const { return v[c]; }
+};
+// Bytes the record splitter must look at inside / outside a string.
+constexpr ByteClass kInString("\"\\\n");
+constexpr ByteClass kStructural("\"{}[]");
+
+class JsonStreamReader {
+ public:
+  JsonStreamReader(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st)
+      : sb_(sb), path_(path), sink_(sink), st_(st) {}
+
+  void run() {
+    bool in_array = false;
+    for (;;) {
+      if (!skip_ws(in_array)) break;
+      char c = sb_.data()[0];
+      if (c == '{') {
+        read_record();
+      } else if (c == '[' && !in_array) {
+        sb_.consume(1);  // a top-level array of records
+        in_array = true;
+      } else if (c == ']' && in_array) {
+        sb_.consume(1);
+        in_array = false;
+      } else {
+        reject(sb_.offset(), sb_.line(), "expected a JSON object");
+        discard_line();
+      }
+    }
+  }
+
+ private:
+  bool skip_ws(bool in_array) {
+    for (;;) {
+      std::string_view v = sb_.view();
+      size_t i = 0;
+      while (i < v.size() && (is_ws(v[i]) || (in_array && v[i] == ','))) ++i;
+      sb_.consume(i);
+      if (sb_.avail() > 0) return true;
+      if (!sb_.fill()) return false;
+    }
+  }
+
+  void discard_line() {
+    for (;;) {
+      std::string_view v = sb_.view();
+      size_t nl = v.find('\n');
+      if (nl != std::string_view::npos) {
+        sb_.consume(nl + 1);
+        return;
+      }
+      sb_.consume(v.size());
+      if (!sb_.fill()) return;
+    }
+  }
+
+  void reject(uint64_t off, uint64_t line, std::string what) {
+    ++st_.read;
+    ++st_.rejected;
+    InputProblem p;
+    p.file = path_;
+    p.offset = off;
+    p.line = line;
+    p.what = std::move(what);
+    sink_.on_problem(p);
+  }
+
+  void read_record() {
+    const uint64_t off = sb_.offset(), line = sb_.line();
+    size_t i = 0;
+    int depth = 0;
+    bool in_str = false, esc = false;
+    for (;;) {
+      std::string_view v = sb_.view();
+      const char* d = v.data();
+      const size_t n = v.size();
+      for (; i < n; ++i) {
+        // Most bytes are plain string content or plain text: skip them by table.
+        if (in_str && !esc) {
+          while (i < n && !kInString[uint8_t(d[i])]) ++i;
+        } else if (!in_str) {
+          while (i < n && !kStructural[uint8_t(d[i])]) ++i;
+        }
+        if (i >= n) break;
+        char c = d[i];
+        if (in_str) {
+          if (esc) {
+            esc = false;
+          } else if (c == '\\') {
+            esc = true;
+          } else if (c == '"') {
+            in_str = false;
+          } else if (c == '\n') {
+            // JSON strings cannot hold a raw newline: the record was cut short.
+            reject(off, line, "truncated JSON record (unterminated string)");
+            sb_.consume(i);
+            return;
+          }
+          continue;
+        }
+        if (c == '"') {
+          in_str = true;
+        } else if (c == '{' || c == '[') {
+          if (c == '{' && depth > 0 && i > 0 && d[i - 1] == '\n') {
+            // An object at column 0 inside a record: the previous line was cut short.
+            reject(off, line, "truncated JSON record");
+            sb_.consume(i);
+            return;
+          }
+          ++depth;
+        } else if (c == '}' || c == ']') {
+          if (--depth == 0) {
+            parse(v.substr(0, i + 1), off, line);
+            sb_.consume(i + 1);
+            return;
+          }
+        }
+      }
+      if (n >= kMaxRecordBytes) {
+        reject(off, line, "record too large");
+        sb_.consume(n);
+        discard_line();
+        return;
+      }
+      if (!sb_.fill()) {
+        reject(off, line, "truncated JSON record at end of input");
+        sb_.consume(sb_.avail());
+        return;
+      }
+    }
+  }
+
+  void parse(std::string_view rec, uint64_t off, uint64_t line) {
+    element root;
+    auto err = parser_.parse(rec.data(), rec.size(), true).get(root);
+    if (err) {
+      reject(off, line, std::string("invalid JSON: ") + simdjson::error_message(err));
+      return;
+    }
+    ev_.clear();
+    mapper_.map(root, ev_);
+    ev_.offset = off;
+    ev_.line = line;
+    ++st_.read;
+    ++st_.parsed;
+    sink_.on_event(ev_);
+  }
+
+  StreamBuffer& sb_;
+  const std::string& path_;
+  EventSink& sink_;
+  FileStats& st_;
+  simdjson::dom::parser parser_;
+  JsonMapper mapper_;
+  Event ev_;
+};
+
+}  // namespace
+
+void read_json_stream(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st) {
+  JsonStreamReader r(sb, path, sink, st);
+  r.run();
+}
+
+}  // namespace splinter::io

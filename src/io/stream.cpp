@@ -1,0 +1,263 @@
+#include "io/stream.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace splinter::io {
+
+namespace {
+constexpr size_t kRawChunk = size_t(1) << 20;
+}
+
+struct ByteSource::Impl {
+  int fd = -1;
+  bool own_fd = false;
+  // Memory source (no fd).
+  const char* mem = nullptr;
+  size_t mem_size = 0, mem_pos = 0;
+
+  std::vector<char> raw = std::vector<char>(kRawChunk);
+  size_t raw_pos = 0, raw_end = 0;
+  bool raw_eof = false;
+
+  z_stream zs{};
+  bool z_init = false;
+  bool z_member_done = false;  // between gzip members
+  ZSTD_DCtx* zd = nullptr;
+  size_t zstd_last = 0;  // last ZSTD_decompressStream hint: 0 = frame complete
+  bool done = false;
+
+  ~Impl() {
+    if (z_init) inflateEnd(&zs);
+    if (zd) ZSTD_freeDCtx(zd);
+    if (own_fd && fd >= 0) ::close(fd);
+  }
+};
+
+ByteSource::ByteSource() : impl_(std::make_unique<Impl>()) {}
+ByteSource::~ByteSource() = default;
+
+bool ByteSource::fill_raw() {
+  Impl& m = *impl_;
+  if (m.raw_eof) return false;
+  if (m.raw_pos > 0 && m.raw_pos < m.raw_end) {
+    std::memmove(m.raw.data(), m.raw.data() + m.raw_pos, m.raw_end - m.raw_pos);
+  }
+  m.raw_end -= m.raw_pos;
+  m.raw_pos = 0;
+  if (m.mem) {
+    size_t n = std::min(m.raw.size() - m.raw_end, m.mem_size - m.mem_pos);
+    std::memcpy(m.raw.data() + m.raw_end, m.mem + m.mem_pos, n);
+    m.mem_pos += n;
+    m.raw_end += n;
+    if (n == 0) m.raw_eof = true;
+    return n > 0;
+  }
+  for (;;) {
+    ssize_t r = ::read(m.fd, m.raw.data() + m.raw_end, m.raw.size() - m.raw_end);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      error_ = std::string("read error: ") + std::strerror(errno);
+      m.raw_eof = true;
+      return false;
+    }
+    if (r == 0) {
+      m.raw_eof = true;
+      return false;
+    }
+    m.raw_end += size_t(r);
+    return true;
+  }
+}
+
+static Compression sniff_magic(const unsigned char* p, size_t n) {
+  if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) return Compression::Gzip;
+  if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) return Compression::Zstd;
+  return Compression::None;
+}
+
+static void init_decoder(ByteSource::Impl& m, Compression kind, std::string& error) {
+  if (kind == Compression::Gzip) {
+    // 15 + 16: gzip wrapper only; members are restarted by hand (multi-member files).
+    if (inflateInit2(&m.zs, 15 + 16) != Z_OK) {
+      error = "zlib init failed";
+      m.done = true;
+    } else {
+      m.z_init = true;
+    }
+  } else if (kind == Compression::Zstd) {
+    m.zd = ZSTD_createDCtx();
+    if (!m.zd) {
+      error = "zstd init failed";
+      m.done = true;
+    }
+  }
+}
+
+bool ByteSource::open(const std::string& path) {
+  Impl& m = *impl_;
+  if (path == "-") {
+    m.fd = 0;
+    is_stdin_ = true;
+  } else {
+    m.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (m.fd < 0) {
+      error_ = std::string("cannot open: ") + std::strerror(errno);
+      return false;
+    }
+    m.own_fd = true;
+  }
+  // Read until the magic can be judged (a pipe may deliver 1 byte at a time).
+  while (m.raw_end < 4 && fill_raw()) {
+  }
+  if (!error_.empty()) return false;
+  kind_ = sniff_magic(reinterpret_cast<const unsigned char*>(m.raw.data()), m.raw_end);
+  init_decoder(m, kind_, error_);
+  return error_.empty();
+}
+
+void ByteSource::open_memory(const void* data, size_t size) {
+  Impl& m = *impl_;
+  m.mem = static_cast<const char*>(data);
+  m.mem_size = size;
+  while (m.raw_end < 4 && fill_raw()) {
+  }
+  kind_ = sniff_magic(reinterpret_cast<const unsigned char*>(m.raw.data()), m.raw_end);
+  init_decoder(m, kind_, error_);
+}
+
+size_t ByteSource::read(char* out, size_t n) {
+  if (impl_->done || n == 0) return 0;
+  switch (kind_) {
+    case Compression::None: return read_raw(out, n);
+    case Compression::Gzip: return read_gzip(out, n);
+    case Compression::Zstd: return read_zstd(out, n);
+  }
+  return 0;
+}
+
+size_t ByteSource::read_raw(char* out, size_t n) {
+  Impl& m = *impl_;
+  if (m.raw_pos == m.raw_end && !fill_raw()) {
+    m.done = true;
+    return 0;
+  }
+  size_t k = std::min(n, m.raw_end - m.raw_pos);
+  std::memcpy(out, m.raw.data() + m.raw_pos, k);
+  m.raw_pos += k;
+  return k;
+}
+
+size_t ByteSource::read_gzip(char* out, size_t n) {
+  Impl& m = *impl_;
+  size_t produced = 0;
+  while (produced < n) {
+    if (m.raw_pos == m.raw_end && !fill_raw()) {
+      if (!m.z_member_done && error_.empty()) error_ = "truncated gzip stream";
+      m.done = true;
+      break;
+    }
+    if (m.z_member_done) {
+      // Another member follows only if it starts with the gzip magic; anything
+      // else (zero padding from tape-style writers) ends the stream quietly.
+      while (m.raw_end - m.raw_pos < 2 && fill_raw()) {
+      }
+      const auto* p = reinterpret_cast<const unsigned char*>(m.raw.data() + m.raw_pos);
+      if (m.raw_end - m.raw_pos < 2 || p[0] != 0x1f || p[1] != 0x8b) {
+        m.done = true;
+        break;
+      }
+      inflateReset(&m.zs);
+      m.z_member_done = false;
+    }
+    m.zs.next_in = reinterpret_cast<Bytef*>(m.raw.data() + m.raw_pos);
+    m.zs.avail_in = uInt(m.raw_end - m.raw_pos);
+    m.zs.next_out = reinterpret_cast<Bytef*>(out + produced);
+    m.zs.avail_out = uInt(std::min<size_t>(n - produced, 1u << 30));
+    int rc = inflate(&m.zs, Z_NO_FLUSH);
+    size_t used = (m.raw_end - m.raw_pos) - m.zs.avail_in;
+    m.raw_pos += used;
+    produced = size_t(reinterpret_cast<char*>(m.zs.next_out) - out);
+    if (rc == Z_STREAM_END) {
+      m.z_member_done = true;
+    } else if (rc == Z_BUF_ERROR) {
+      // Needs more input: loop refills (or reports truncation at the end).
+      if (m.zs.avail_in != 0) {
+        error_ = "gzip decode error";
+        m.done = true;
+        break;
+      }
+    } else if (rc != Z_OK) {
+      error_ = std::string("gzip decode error: ") + (m.zs.msg ? m.zs.msg : "corrupt data");
+      m.done = true;
+      break;
+    }
+  }
+  return produced;
+}
+
+size_t ByteSource::read_zstd(char* out, size_t n) {
+  Impl& m = *impl_;
+  ZSTD_outBuffer ob{out, n, 0};
+  while (ob.pos < ob.size) {
+    if (m.raw_pos == m.raw_end && !fill_raw()) {
+      if (m.zstd_last != 0 && error_.empty()) error_ = "truncated zstd stream";
+      m.done = true;
+      break;
+    }
+    ZSTD_inBuffer ib{m.raw.data() + m.raw_pos, m.raw_end - m.raw_pos, 0};
+    size_t rc = ZSTD_decompressStream(m.zd, &ob, &ib);
+    m.raw_pos += ib.pos;
+    if (ZSTD_isError(rc)) {
+      error_ = std::string("zstd decode error: ") + ZSTD_getErrorName(rc);
+      m.done = true;
+      break;
+    }
+    m.zstd_last = rc;
+  }
+  return ob.pos;
+}
+
+StreamBuffer::StreamBuffer(ByteSource& src, size_t chunk) : src_(src), chunk_(chunk) {}
+
+bool StreamBuffer::fill() {
+  if (eof_) return false;
+  // Compact first so the window only holds unconsumed bytes.
+  if (pos_ > 0) {
+    if (end_ > pos_) std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+    base_ += pos_;
+    end_ -= pos_;
+    pos_ = 0;
+  }
+  if (buf_.size() < end_ + chunk_) buf_.resize(end_ + chunk_);
+  size_t got = 0;
+  // Fill a good part of the chunk so scanners do not re-scan tiny increments.
+  while (got < chunk_) {
+    size_t r = src_.read(buf_.data() + end_ + got, chunk_ - got);
+    if (r == 0) break;
+    got += r;
+    if (src_.is_stdin() && got > 0) break;  // do not stall an interactive pipe
+  }
+  end_ += got;
+  if (got == 0) {
+    eof_ = true;
+    return false;
+  }
+  if (on_chunk) on_chunk(base_ + end_);
+  return true;
+}
+
+void StreamBuffer::consume(size_t n) {
+  if (n > avail()) n = avail();
+  const char* p = data();
+  line_ += uint64_t(std::count(p, p + n, '\n'));
+  pos_ += n;
+}
+
+}  // namespace splinter::io

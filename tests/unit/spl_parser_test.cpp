@@ -1,0 +1,333 @@
+// Parser tests: pipeline splitting, commands, both expression grammars, errors.
+#include <gtest/gtest.h>
+
+#include "spl/parser.h"
+
+using namespace splinter::spl;
+
+namespace {
+
+std::string S(std::string_view text) { return to_string(*parse_search_expression(text)); }
+std::string E(std::string_view text) { return to_string(*parse_eval_expression(text)); }
+
+size_t error_pos(const std::function<void()>& f, std::string* msg = nullptr) {
+  try {
+    f();
+  } catch (const Error& e) {
+    if (msg) *msg = e.what();
+    return e.pos;
+  }
+  ADD_FAILURE() << "expected spl::Error";
+  return SIZE_MAX;
+}
+
+}  // namespace
+
+// Splunk: "The search command evaluates OR before AND operators".
+TEST(SplSearchExpr, PrecedenceOrTighterThanAnd) {
+  EXPECT_EQ(S("a=1 b=2 OR c=3"), "(a=1 AND (b=2 OR c=3))");
+  EXPECT_EQ(S("a=1 AND b=2 OR c=3"), "(a=1 AND (b=2 OR c=3))");
+  EXPECT_EQ(S("a=1 OR b=2 c=3"), "((a=1 OR b=2) AND c=3)");
+  EXPECT_EQ(S("a OR b OR c d"), "((a OR b OR c) AND d)");
+  EXPECT_EQ(S("(a=1 b=2) OR c=3"), "((a=1 AND b=2) OR c=3)");
+  EXPECT_EQ(S("NOT a=1 OR b=2"), "((NOT a=1) OR b=2)");
+  EXPECT_EQ(S("NOT (a=1 OR b=2)"), "(NOT (a=1 OR b=2))");
+  EXPECT_EQ(S("NOT NOT x"), "(NOT (NOT x))");
+  // curl_download_and_bash_execution shape from the semantics doc
+  EXPECT_EQ(S("Processes.process_name=curl (A) OR (B AND C)"), "(Processes.process_name=curl AND (A OR (B AND C)))");
+}
+
+TEST(SplSearchExpr, KeywordsMustBeUpperCase) {
+  EXPECT_EQ(S("a and b"), "(a AND and AND b)");
+  EXPECT_EQ(S("a or b"), "(a AND or AND b)");
+  EXPECT_EQ(S("x not y"), "(x AND not AND y)");
+}
+
+TEST(SplSearchExpr, Comparisons) {
+  EXPECT_EQ(S("a!=1 b<2 c<=3 d>4 e>=5 f==6"), "(a!=1 AND b<2 AND c<=3 AND d>4 AND e>=5 AND f=6)");
+  EXPECT_EQ(S("Processes.process=\"*/i*\""), "Processes.process=\"*/i*\"");
+  EXPECT_EQ(S("a=*"), "a=*");
+  EXPECT_EQ(S("earliest=-24h@h"), "earliest=-24h@h");
+  EXPECT_EQ(S("a = b"), "a=b");
+  // unquoted values run to whitespace and may hold '=' and quotes
+  EXPECT_EQ(S("CommandLine=*x=y*"), "CommandLine=*x=y*");
+  EXPECT_EQ(S("\"DNS.message_type\"=\"QUERY\""), "'DNS.message_type'=\"QUERY\"");
+  EXPECT_EQ(S("host:port=1 Some.Field_2=x"), "(host:port=1 AND Some.Field_2=x)");
+
+  auto e = parse_search_expression("Processes.process_name=\"cmd.exe\"");
+  ASSERT_EQ(e->kind, ExprKind::Compare);
+  EXPECT_EQ(e->text, "=");
+  EXPECT_EQ(e->args[0]->kind, ExprKind::Field);
+  EXPECT_EQ(e->args[0]->text, "Processes.process_name");
+  EXPECT_EQ(e->args[1]->kind, ExprKind::Literal);
+  EXPECT_EQ(e->args[1]->text, "cmd.exe");
+  EXPECT_TRUE(e->args[1]->quoted);
+  EXPECT_EQ(e->span.begin, 0u);
+  EXPECT_EQ(e->span.end, 32u);
+  auto n = parse_search_expression("EventCode=4688");
+  EXPECT_FALSE(n->args[1]->quoted);
+  EXPECT_TRUE(n->args[1]->number);
+  EXPECT_EQ(n->args[1]->num, 4688);
+}
+
+TEST(SplSearchExpr, TermsAndQuotes) {
+  auto e = parse_search_expression("foo* \"a b | c\" ");
+  ASSERT_EQ(e->kind, ExprKind::And);
+  EXPECT_EQ(e->args[0]->kind, ExprKind::Term);
+  EXPECT_EQ(e->args[0]->text, "foo*");
+  EXPECT_FALSE(e->args[0]->quoted);
+  EXPECT_EQ(e->args[1]->kind, ExprKind::Term);
+  EXPECT_EQ(e->args[1]->text, "a b | c");
+  EXPECT_TRUE(e->args[1]->quoted);
+  EXPECT_EQ(S(R"(a="x\"y\\z\d")"), R"(a="x\"y\\z\\d")");
+  EXPECT_EQ(parse_search_expression(R"(a="x\"y\\z\d")")->args[1]->text, R"(x"y\z\d)");
+}
+
+TEST(SplSearchExpr, InLists) {
+  EXPECT_EQ(S("f IN (v1, \"v2\", v3*)"), "f IN (v1, \"v2\", v3*)");
+  auto e = parse_search_expression("Processes.process_name IN (\"a.exe\",b.exe) x");
+  ASSERT_EQ(e->kind, ExprKind::And);
+  const Expr& in = *e->args[0];
+  ASSERT_EQ(in.kind, ExprKind::In);
+  ASSERT_EQ(in.args.size(), 3u);
+  EXPECT_EQ(in.args[0]->kind, ExprKind::Field);
+  EXPECT_EQ(in.args[1]->text, "a.exe");
+  EXPECT_TRUE(in.args[1]->quoted);
+  EXPECT_EQ(in.args[2]->text, "b.exe");
+  EXPECT_EQ(S("NOT f IN (1,2) OR g=1"), "((NOT f IN (1, 2)) OR g=1)");
+  EXPECT_EQ(S("f in (1)"), "(f AND in AND 1)");  // lower-case in is a term
+}
+
+TEST(SplSearchExpr, Errors) {
+  std::string msg;
+  EXPECT_EQ(error_pos([] { parse_search_expression("a=1 (b=2"); }, &msg), 8u);
+  EXPECT_NE(msg.find("')'"), std::string::npos) << msg;
+  EXPECT_EQ(error_pos([] { parse_search_expression("a= "); }), 3u);
+  EXPECT_EQ(error_pos([] { parse_search_expression("a OR"); }), 4u);
+  EXPECT_EQ(error_pos([] { parse_search_expression("a=1 )"); }), 4u);
+  EXPECT_EQ(error_pos([] { parse_search_expression("x=\"abc"); }), 2u);
+  EXPECT_EQ(error_pos([] { parse_search_expression("f IN ()"); }), 6u);
+  EXPECT_EQ(error_pos([] { parse_search_expression("f IN a"); }), 5u);
+  EXPECT_EQ(error_pos([] { parse_search_expression("()"); }), 1u);
+  EXPECT_EQ(error_pos([] { parse_search_expression(std::string(300, '(') + "a" + std::string(300, ')')); }, &msg),
+            256u);
+  EXPECT_NE(msg.find("nested too deeply"), std::string::npos);
+  std::string nots;
+  for (int i = 0; i < 1000; ++i) nots += "NOT ";
+  EXPECT_THROW(parse_search_expression(nots + "a"), Error);
+}
+
+// Splunk: "The eval and where commands evaluate AND before OR operators."
+TEST(SplEvalExpr, Precedence) {
+  EXPECT_EQ(E("a=1 OR b=2 AND c=3"), "((a = 1) OR ((b = 2) AND (c = 3)))");
+  EXPECT_EQ(E("a OR b XOR c AND d"), "(a OR (b XOR (c AND d)))");
+  EXPECT_EQ(E("NOT a=1 AND b"), "((NOT (a = 1)) AND b)");
+  EXPECT_EQ(E("1 + 2 * 3 - 4 % 5"), "((1 + (2 * 3)) - (4 % 5))");
+  EXPECT_EQ(E("a . \"x\" . b"), "((a . \"x\") . b)");
+  EXPECT_EQ(E("-a * -2"), "((-a) * (-2))");
+  EXPECT_EQ(E("x + 1 > y * 2"), "((x + 1) > (y * 2))");
+  EXPECT_EQ(E("a==b != c"), "((a == b) != c)");
+  EXPECT_EQ(E("(a OR b) AND c"), "((a OR b) AND c)");
+  EXPECT_EQ(E("a or b and not c"), "(a OR (b AND (NOT c)))");
+  EXPECT_EQ(E("x LIKE \"%.exe\" and y like \"a_\""), "((x LIKE \"%.exe\") AND (y LIKE \"a_\"))");
+  EXPECT_EQ(E("x IN (\"a\", 'b', 1+1)"), "x IN (\"a\", 'b', (1 + 1))");
+  EXPECT_EQ(E("'field name'=\"v\""), "('field name' = \"v\")");
+}
+
+TEST(SplEvalExpr, CallsAndLiterals) {
+  EXPECT_EQ(E("match(process,\"(?i)[\\-|\\/][Ss]{1}\")"), "match(process, \"(?i)[\\\\-|\\\\/][Ss]{1}\")");
+  auto e = parse_eval_expression(R"(match(process,"(?i)[\-|\/][Ss]{1}"))");
+  ASSERT_EQ(e->kind, ExprKind::Call);
+  EXPECT_EQ(e->text, "match");
+  ASSERT_EQ(e->args.size(), 2u);
+  EXPECT_EQ(e->args[0]->kind, ExprKind::Field);
+  EXPECT_EQ(e->args[1]->text, R"((?i)[\-|\/][Ss]{1})");
+  EXPECT_EQ(E("if(isnotnull(x), true(), null())"), "if(isnotnull(x), true(), null())");
+  EXPECT_EQ(E("like(a, \"%x\")"), "like(a, \"%x\")");
+  EXPECT_EQ(E("now() - relative_time(now(), \"-1d@d\")"), "(now() - relative_time(now(), \"-1d@d\"))");
+  EXPECT_EQ(E("CASE(ISNOTNULL('r'), 1, true(), 2.5e3)"), "CASE(ISNOTNULL('r'), 1, true(), 2.5e3)");
+  auto n = parse_eval_expression("2.5");
+  EXPECT_TRUE(n->number);
+  EXPECT_DOUBLE_EQ(n->num, 2.5);
+  auto f = parse_eval_expression("Processes.process_name");
+  EXPECT_EQ(f->kind, ExprKind::Field);
+  EXPECT_EQ(f->text, "Processes.process_name");
+  auto b = parse_eval_expression("a + b");
+  EXPECT_EQ(b->span.begin, 0u);
+  EXPECT_EQ(b->span.end, 5u);
+  EXPECT_EQ(b->args[1]->span.begin, 4u);
+}
+
+TEST(SplEvalExpr, Errors) {
+  EXPECT_EQ(error_pos([] { parse_eval_expression("a +"); }), 3u);
+  EXPECT_EQ(error_pos([] { parse_eval_expression("f(a b)"); }), 4u);
+  EXPECT_EQ(error_pos([] { parse_eval_expression("(a"); }), 2u);
+  EXPECT_EQ(error_pos([] { parse_eval_expression("a ! b"); }), 2u);
+  EXPECT_EQ(error_pos([] { parse_eval_expression("'abc"); }), 0u);
+  EXPECT_EQ(error_pos([] { parse_eval_expression("a b"); }), 2u);
+  EXPECT_THROW(parse_eval_expression(std::string(1000, '-') + "a"), Error);
+  EXPECT_THROW(parse_eval_expression(std::string(1000, '(') + "a" + std::string(1000, ')')), Error);
+  std::string calls;
+  for (int i = 0; i < 1000; ++i) calls += "f(";
+  EXPECT_THROW(parse_eval_expression(calls), Error);
+}
+
+TEST(SplPipeline, SplitsOnlyOutsideQuotes) {
+  auto p = parse_pipeline("search a=\"x | y\" \"line1\nline2|z\" | where b=\"|\"\n| eval c=\"q\\\"|\"");
+  ASSERT_EQ(p.commands.size(), 3u);
+  EXPECT_EQ(p.commands[0].kind, CommandKind::Search);
+  EXPECT_EQ(to_string(*p.commands[0].search.expr), "(a=\"x | y\" AND \"line1\nline2|z\")");
+  EXPECT_EQ(p.commands[1].kind, CommandKind::Where);
+  EXPECT_EQ(p.commands[2].kind, CommandKind::Eval);
+  EXPECT_EQ(p.commands[2].eval.assignments[0].second->text, "q\"|");
+}
+
+TEST(SplPipeline, ImplicitSearchAndLeadingPipe) {
+  auto p = parse_pipeline("index=main sourcetype=x | stats count");
+  ASSERT_EQ(p.commands.size(), 2u);
+  EXPECT_EQ(p.commands[0].kind, CommandKind::Search);
+  EXPECT_EQ(p.commands[0].name, "search");
+  EXPECT_EQ(p.commands[0].span.begin, 0u);
+  EXPECT_EQ(p.commands[0].span.end, 23u);
+  EXPECT_EQ(p.commands[1].span.begin, 26u);
+  auto q = parse_pipeline("  | TSTATS count where a=1");
+  ASSERT_EQ(q.commands.size(), 1u);
+  EXPECT_EQ(q.commands[0].kind, CommandKind::Tstats);
+  EXPECT_EQ(q.commands[0].name, "tstats");
+  EXPECT_EQ(parse_pipeline("search *").commands[0].search.expr, nullptr);
+  EXPECT_EQ(parse_pipeline("*").commands[0].search.expr, nullptr);
+  EXPECT_EQ(parse_pipeline("| search").commands[0].search.expr, nullptr);
+  EXPECT_EQ(parse_pipeline("x | search *").commands[1].search.expr, nullptr);
+  EXPECT_EQ(parse_pipeline("tstats count").commands[0].kind, CommandKind::Tstats);
+}
+
+TEST(SplPipeline, Commands) {
+  auto p = parse_pipeline(
+      "| stats count min(_time) as firstTime values(Processes.dest), dc(user) AS \"Users\" by a, b c"
+      " | eventstats allnum=true avg(x) | streamstats count(eval(x=\"y\")) as n"
+      " | rename a AS b, c as d Processes.* AS * \"x y\" as z"
+      " | convert timeformat=\"%Y\" ctime(firstTime) mktime(t) AS u, dur2sec(*)"
+      " | eval x=1, 'y z'=if(a>1,\"b\",c) | table a, b c | fields - a b | fields + a | fields a, b"
+      " | lookup foo bar OUTPUT baz | Dedup x");
+  ASSERT_EQ(p.commands.size(), 12u);
+  const auto& st = p.commands[0].stats;
+  EXPECT_EQ(p.commands[0].kind, CommandKind::Stats);
+  ASSERT_EQ(st.aggregations.size(), 4u);
+  EXPECT_EQ(st.aggregations[0].func, "count");
+  EXPECT_EQ(st.aggregations[0].field, "");
+  EXPECT_EQ(st.aggregations[0].alias, "count");
+  EXPECT_EQ(st.aggregations[1].alias, "firstTime");
+  EXPECT_EQ(st.aggregations[2].func, "values");
+  EXPECT_EQ(st.aggregations[2].field, "Processes.dest");
+  EXPECT_EQ(st.aggregations[2].alias, "values(Processes.dest)");
+  EXPECT_EQ(st.aggregations[3].alias, "Users");
+  EXPECT_EQ(st.by, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(p.commands[1].name, "eventstats");
+  EXPECT_EQ(p.commands[1].stats.options.at(0), (std::pair<std::string, std::string>{"allnum", "true"}));
+  EXPECT_EQ(p.commands[2].stats.aggregations[0].field, "eval(x=\"y\")");
+  const auto& rn = p.commands[3].rename.renames;
+  ASSERT_EQ(rn.size(), 4u);
+  EXPECT_EQ(rn[2], (std::pair<std::string, std::string>{"Processes.*", "*"}));
+  EXPECT_EQ(rn[3], (std::pair<std::string, std::string>{"x y", "z"}));
+  const auto& cv = p.commands[4].convert;
+  EXPECT_EQ(cv.timeformat, "%Y");
+  ASSERT_EQ(cv.functions.size(), 3u);
+  EXPECT_EQ(cv.functions[0].func, "ctime");
+  EXPECT_EQ(cv.functions[0].field, "firstTime");
+  EXPECT_EQ(cv.functions[0].alias, "");
+  EXPECT_EQ(cv.functions[1].alias, "u");
+  EXPECT_EQ(cv.functions[2].field, "*");
+  const auto& ev = p.commands[5].eval.assignments;
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[1].first, "y z");
+  EXPECT_EQ(to_string(*ev[1].second), "if((a > 1), \"b\", c)");
+  EXPECT_EQ(p.commands[6].kind, CommandKind::Table);
+  EXPECT_EQ(p.commands[6].fields.fields, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_TRUE(p.commands[7].fields.remove);
+  EXPECT_FALSE(p.commands[8].fields.remove);
+  EXPECT_EQ(p.commands[8].fields.fields, (std::vector<std::string>{"a"}));
+  EXPECT_EQ(p.commands[9].fields.fields, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(p.commands[10].kind, CommandKind::Other);
+  EXPECT_EQ(p.commands[10].name, "lookup");
+  EXPECT_EQ(p.commands[10].other.args, "foo bar OUTPUT baz");
+  EXPECT_EQ(p.commands[11].name, "dedup");
+  EXPECT_EQ(p.commands[11].kind, CommandKind::Other);
+}
+
+TEST(SplPipeline, Tstats) {
+  auto p = parse_pipeline(
+      "| tstats summariesonly=false fillnull_value=\"N/A\" count(Processes.dest) values(x) as y "
+      "from datamodel=Network_Resolution where nodename=DNS \"DNS.message_type\"=\"QUERY\" by _time span=1h, "
+      "DNS.src \"DNS.dest\"");
+  const auto& t = p.commands.at(0).tstats;
+  EXPECT_EQ(t.options.size(), 2u);
+  EXPECT_EQ(t.options[1].second, "N/A");
+  EXPECT_EQ(t.aggregations[0].alias, "count(Processes.dest)");
+  EXPECT_EQ(t.datamodel, "Network_Resolution");
+  EXPECT_EQ(t.nodename, "DNS");
+  EXPECT_EQ(to_string(*t.where), "'DNS.message_type'=\"QUERY\"");
+  EXPECT_EQ(t.by, (std::vector<std::string>{"_time", "DNS.src", "DNS.dest"}));
+  EXPECT_EQ(t.span, "1h");
+  auto q = parse_pipeline("| tstats count from datamodel=Change where (nodename = All_Changes) by x");
+  EXPECT_EQ(q.commands[0].tstats.nodename, "All_Changes");
+  EXPECT_EQ(q.commands[0].tstats.where, nullptr);
+  auto r = parse_pipeline("| tstats count where index=* by host");
+  EXPECT_EQ(to_string(*r.commands[0].tstats.where), "index=*");
+}
+
+TEST(SplPipeline, Errors) {
+  std::string msg;
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | | b"); }, &msg), 4u);
+  EXPECT_NE(msg.find("empty command"), std::string::npos);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | stats count |  "); }, &msg), 16u);
+  EXPECT_EQ(error_pos([] { parse_pipeline(""); }), 0u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | =x"); }), 4u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | rename x y"); }, &msg), 13u);
+  EXPECT_NE(msg.find("AS"), std::string::npos);
+  EXPECT_EQ(error_pos([] { parse_pipeline("| tstats bogus=1 count"); }), 9u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("| tstats count from foo"); }), 20u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("| tstats count by"); }), 17u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("| stats"); }), 7u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("| convert ctime"); }), 10u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("| eval x"); }), 8u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("| eval x=1 y=2"); }), 11u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("| where"); }), 7u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | where x=\"abc"); }), 12u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | join x [search b"); }), 11u);
+}
+
+TEST(SplPipeline, SubsearchIsKeptRaw) {
+  auto p = parse_pipeline("a | join x [| tstats count where a=1 | rename a as b] | search c [| inputlookup l]");
+  ASSERT_EQ(p.commands.size(), 3u);
+  EXPECT_EQ(p.commands[1].kind, CommandKind::Other);
+  EXPECT_EQ(p.commands[1].other.args, "x [| tstats count where a=1 | rename a as b]");
+  EXPECT_EQ(p.commands[2].kind, CommandKind::Other);
+  EXPECT_EQ(p.commands[2].name, "search");
+}
+
+// Forms seen in security_content that a naive tokenizer gets wrong.
+TEST(SplPipeline, ContentQuirks) {
+  // backslash outside quotes: escapes a quote (no string starts) and a space
+  EXPECT_EQ(S(R"(a=*\"privileged\":true* b=*System\ Volume* c=*\\Windows\\* d=\d)"),
+            R"((a=*"privileged":true* AND b=*System Volume* AND c=*\Windows\* AND d=\d))");
+  EXPECT_EQ(parse_pipeline(R"(x=*\"a\"* y=a\|b | stats count)").commands.size(), 2u);
+  // balanced parentheses inside an unquoted value
+  EXPECT_EQ(S("(p=*GetCurrent()* OR q=1)"), "(p=*GetCurrent()* OR q=1)");
+  // empty items in IN lists
+  EXPECT_EQ(S("f IN (,\"a\",)"), "f IN (\"a\")");
+  // numbers starting with '.'
+  EXPECT_EQ(E("x<.5 AND .25 > y"), "((x < .5) AND (.25 > y))");
+  // drop_dm_object_name("Web") -> rename "Web".* AS *
+  auto p = parse_pipeline(R"(| rename "Web".* AS * | stats values(a) as aceFlags(inheritance) by "DNS".x)");
+  EXPECT_EQ(p.commands[0].rename.renames.at(0), (std::pair<std::string, std::string>{"Web.*", "*"}));
+  EXPECT_EQ(p.commands[1].stats.aggregations.at(0).alias, "aceFlags(inheritance)");
+  EXPECT_EQ(p.commands[1].stats.by, (std::vector<std::string>{"DNS.x"}));
+  // eval targets are names, not expressions
+  auto e = parse_pipeline("| eval inbound:outbound = a/b, {key}=v, f_-x=1 | fields - a* predicted(x)");
+  ASSERT_EQ(e.commands[0].eval.assignments.size(), 3u);
+  EXPECT_EQ(e.commands[0].eval.assignments[0].first, "inbound:outbound");
+  EXPECT_EQ(e.commands[0].eval.assignments[1].first, "{key}");
+  EXPECT_EQ(e.commands[0].eval.assignments[2].first, "f_-x");
+  EXPECT_EQ(e.commands[1].fields.fields, (std::vector<std::string>{"a*", "predicted(x)"}));
+  EXPECT_TRUE(e.commands[1].fields.remove);
+}
