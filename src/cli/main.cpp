@@ -122,9 +122,15 @@ int main(int argc, char** argv) {
       if (!quiet) output::write_summary(std::cerr, r, verbose);
       // Detections the user named must compile; when running a whole content tree,
       // unsupported ones are listed in the summary but are not an error.
+      bool named = !opts.detections.empty() || !opts.spl.empty();
       bool content_err = !r.content_errors.empty();
-      if (!opts.detections.empty())
-        for (auto& d : r.results) content_err |= !d.error.empty();
+      for (auto& d : r.results)
+        if (named && !d.error.empty()) {
+          content_err = true;
+          if (quiet) std::cerr << d.error << "\n";
+        }
+      if (quiet)
+        for (auto& e : r.content_errors) std::cerr << "content error: " << e << "\n";
       if (content_err) return 4;
       if (r.has_input_errors()) return 3;
       return 0;

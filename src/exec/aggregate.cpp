@@ -128,10 +128,24 @@ void GroupTable::update(Group& g, FieldAccess& f, double time) {
 }
 
 std::vector<Row> GroupTable::rows() const {
+  // Splunk returns stats/tstats groups sorted by the by-field values (numbers as numbers).
+  std::vector<const Group*> sorted;
+  sorted.reserve(order_.size());
+  for (auto& key : order_) sorted.push_back(&groups_.at(key));
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Group* a, const Group* b) {
+    for (size_t i = 0; i < a->keys.size(); ++i) {
+      const std::string &x = a->keys[i], &y = b->keys[i];
+      if (x == y) continue;
+      double nx, ny;
+      if (parse_number(x, nx) && parse_number(y, ny) && nx != ny) return nx < ny;
+      return x < y;
+    }
+    return false;
+  });
   std::vector<Row> out;
-  out.reserve(order_.size());
-  for (auto& key : order_) {
-    const Group& g = groups_.at(key);
+  out.reserve(sorted.size());
+  for (const Group* gp : sorted) {
+    const Group& g = *gp;
     Row r;
     for (size_t i = 0; i < g.keys.size(); ++i) r.fields.emplace_back(spec_.by_names[i], Value::of(g.keys[i]));
     for (size_t a = 0; a < spec_.aggs.size(); ++a) {
