@@ -37,6 +37,7 @@ struct Target {
   std::string path;
   bool missing = false;
   std::string error;
+  bool from_dir = false;  // found by walking a directory (not named by the user)
 };
 
 std::vector<Target> expand(const std::vector<std::string>& paths) {
@@ -65,7 +66,10 @@ std::vector<Target> expand(const std::vector<std::string>& paths) {
         if (it->is_regular_file(ec2)) files.push_back(it->path().string());
       }
       std::sort(files.begin(), files.end());
-      for (std::string& f : files) out.push_back({std::move(f)});
+      for (std::string& f : files) {
+        out.push_back({std::move(f)});
+        out.back().from_dir = true;
+      }
       continue;
     }
     out.push_back({p});  // regular file, or a FIFO / device named explicitly
@@ -104,7 +108,7 @@ bool read_evtx_mapped(const std::string& path, EventSink& sink, FileStats& st, c
   return true;
 }
 
-void read_one(const std::string& path, EventSink& sink, FileStats& st, const ReadOptions& opts,
+void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats& st, const ReadOptions& opts,
               uint64_t done_before) {
   ByteSource src;
   if (!src.open(path)) {
@@ -153,6 +157,8 @@ void read_one(const std::string& path, EventSink& sink, FileStats& st, const Rea
     read_json_stream(sb, path, sink, st);
   } else if (first == 0 && sb.avail() == 0) {
     if (src.error().empty()) problem(sink, path, 0, 0, "empty input", true);
+  } else if (from_dir) {
+    st.skipped = true;  // a README or licence next to the logs is not an input error
   } else {
     problem(sink, path, sb.offset(), sb.line(), "unrecognised format");
   }
@@ -180,7 +186,7 @@ std::vector<FileStats> read_inputs(const std::vector<std::string>& paths, EventS
       continue;
     }
     try {
-      read_one(t.path, sink, st, opts, done);
+      read_one(t.path, t.from_dir, sink, st, opts, done);
     } catch (const std::exception& e) {
       // Never let one bad file (or an allocation failure) stop the run.
       st.failed = true;

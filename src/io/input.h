@@ -30,6 +30,7 @@ struct FileStats {
   uint64_t parsed = 0;    // records handed to the sink
   uint64_t rejected = 0;  // malformed records skipped
   bool failed = false;    // the file could not be opened or decoded at all
+  bool skipped = false;   // found while walking a directory and not a log format: ignored
 };
 
 struct ReadOptions {

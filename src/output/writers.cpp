@@ -241,15 +241,18 @@ void write_risk_events(std::ostream& out, const engine::HuntResult& r) {
 }
 
 void write_summary(std::ostream& out, const engine::HuntResult& r, bool verbose) {
-  uint64_t read = 0, parsed = 0, rejected = 0, bytes = 0, failed = 0;
+  uint64_t read = 0, parsed = 0, rejected = 0, bytes = 0, failed = 0, skipped = 0;
   for (auto& f : r.files) {
     read += f.read, parsed += f.parsed, rejected += f.rejected, bytes += f.bytes;
     failed += f.failed;
+    skipped += f.skipped;
   }
   out << fmt::format("splinter: {} file(s), {:.1f} MB; events read {}, parsed {}, rejected {}; {} mapped to CIM\n",
-                     r.files.size(), static_cast<double>(bytes) / 1e6, read, parsed, rejected, r.counters.routed);
-  if (verbose || rejected || failed)
-    for (auto& f : r.files)
+                     r.files.size() - skipped, static_cast<double>(bytes) / 1e6, read, parsed, rejected,
+                     r.counters.routed);
+  if (skipped) out << fmt::format("  {} file(s) in the directories given were not logs and were skipped\n", skipped);
+  for (auto& f : r.files)
+    if (!f.skipped && (verbose || f.rejected || f.failed))
       out << fmt::format("  {} [{}]: read {}, parsed {}, rejected {}{}\n", f.path, io::format_name(f.format), f.read,
                          f.parsed, f.rejected, f.failed ? ", FAILED" : "");
   for (auto& p : r.problems)

@@ -240,12 +240,10 @@ void ChunkDecoder::decode(const uint8_t* chunk, size_t avail, uint64_t file_offs
     if (le32(chunk + p) != kRecordMagic) { ++p; continue; }
     const uint32_t s = le32(chunk + p + 4);
     if (s < kMinRecordSize || s > avail_ - p || le32(chunk + p + s - 4) != s) { ++p; continue; }
-    const size_t fields_before = out.fields.size();
     if (decode_record(p, s, true, err)) {
       ++out.read;
       p += s;
     } else {
-      (void)fields_before;
       ++p;  // a failed candidate is not a record: not counted
     }
   }

@@ -69,7 +69,6 @@ struct Emitter {
   const std::string& path;
   EventSink& sink;
   FileStats& stats;
-  const ReadOptions& opts;
   Event ev;
   uint64_t max_record_id = 0;
 
@@ -155,7 +154,7 @@ void read_evtx(const uint8_t* data, size_t size, const std::string& path, EventS
                     " are present; reading all",
             true);
 
-  Emitter em{path, sink, stats, opts, {}, 0};
+  Emitter em{path, sink, stats, {}, 0};
   uint64_t done_bytes = kFileHeaderSize;
   auto chunk_span = [&](size_t i, const uint8_t*& p, size_t& n, uint64_t& off) {
     off = kFileHeaderSize + i * kChunkSize;
