@@ -169,15 +169,24 @@ TEST(IoReadInputs, MissingPathAndDirectoryWalk) {
   EXPECT_EQ(stats[0].path, d.path() + "/a/1.json");
   EXPECT_EQ(stats[0].format, Format::Json);
   EXPECT_EQ(stats[1].path, d.path() + "/b/2.xml");
+  // A non-log file met while walking a directory is skipped, not an error...
   EXPECT_EQ(stats[2].format, Format::Unknown);
+  EXPECT_TRUE(stats[2].skipped);
   EXPECT_TRUE(stats[3].failed);
   bool unrecognised = false, missing = false;
   for (const auto& p : s.problems) {
-    unrecognised |= p.what == "unrecognised format" && p.file == d.path() + "/c.txt";
+    unrecognised |= p.what == "unrecognised format";
     missing |= p.file == d.path() + "/missing.xml";
   }
-  EXPECT_TRUE(unrecognised);
+  EXPECT_FALSE(unrecognised);
   EXPECT_TRUE(missing);
+  // ...but the same file named explicitly is reported.
+  CollectSink s2;
+  auto named = read_inputs({d.path() + "/c.txt"}, s2);
+  ASSERT_EQ(named.size(), 1u);
+  EXPECT_FALSE(named[0].skipped);
+  ASSERT_EQ(s2.problems.size(), 1u);
+  EXPECT_EQ(s2.problems[0].what, "unrecognised format");
 }
 
 TEST(IoReadInputs, GarbageNeverThrows) {
