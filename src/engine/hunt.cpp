@@ -80,6 +80,7 @@ HuntResult hunt(const HuntOptions& opts) {
     compiled.push_back(content::compile_detection(*d, c.macros));
     auto& cd = compiled.back();
     if (cd.plan) {
+      if (opts.max_groups) cd.plan->group.max_groups = opts.max_groups;
       scan_index.push_back(scan_index.size());
       scanner.add(cd.plan.get());
     } else {
@@ -100,6 +101,11 @@ HuntResult hunt(const HuntOptions& opts) {
     } else {
       dr.warnings = compiled[i].plan->warnings;
       dr.matched_events = scanner.matched(si);
+      dr.dropped_groups = scanner.dropped_groups(si);
+      if (dr.dropped_groups)
+        dr.warnings.push_back("results incomplete: " + std::to_string(dr.dropped_groups) +
+                              " event(s) not aggregated, group limit of " +
+                              std::to_string(compiled[i].plan->group.max_groups) + " reached");
       dr.rows = exec::run_row_ops(*compiled[i].plan, scanner.rows(si));
       ++si;
     }

@@ -20,12 +20,14 @@ struct HuntOptions {
   std::string spl;                       // an ad-hoc search run instead of detections
   io::ReadOptions read;
   size_t max_problems_kept = 1000;       // problems beyond this are counted, not stored
+  size_t max_groups = 0;                 // > 0: overrides GroupSpec::max_groups (memory cap per search)
 };
 
 struct DetectionResult {
   const content::Detection* detection = nullptr;
   std::vector<Row> rows;
   uint64_t matched_events = 0;  // events that passed the tstats filter
+  uint64_t dropped_groups = 0;  // events that would have opened a group past max_groups (results incomplete; also a warning)
   std::string error;            // compile error (detection skipped)
   std::vector<std::string> warnings;
 };

@@ -27,6 +27,8 @@ class Scanner {
   // Aggregated rows of plan i (before the row pipeline).
   std::vector<Row> rows(size_t i) const;
   uint64_t matched(size_t i) const { return entries_[i].matched; }
+  // Events of plan i not aggregated because their group would exceed GroupSpec::max_groups.
+  uint64_t dropped_groups(size_t i) const { return entries_[i].table->dropped_groups(); }
   const ScanCounters& counters() const { return counters_; }
 
  private:

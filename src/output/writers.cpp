@@ -274,6 +274,8 @@ void write_summary(std::ostream& out, const engine::HuntResult& r, bool verbose)
                          dr.matched_events);
     if (verbose)
       for (auto& w : dr.warnings) out << "    note: " << w << "\n";
+    else if (dr.dropped_groups)
+      out << fmt::format("    warning: results incomplete, {} event(s) not aggregated (group limit)\n", dr.dropped_groups);
   }
   if (bad && !verbose && r.results.size() > 20) out << "  (--verbose lists the detections not compiled and why)\n";
   for (auto& e : r.content_errors) out << "  content error: " << e << "\n";
