@@ -18,6 +18,7 @@ enum class RuleKind {
   Const,           // the constant a
   Lower,           // raw field a in lower case
   DomainUser,      // a if it is already DOMAIN\name, else b\c (4688 Subject fields)
+  MapValue,        // raw field a translated by the table b ("from=to;from=to"); unlisted -> absent
   NameFromCommand, // CIM calc: if still empty, the image name cut from CIM field a (a command line)
   FillUnknown,     // CIM calc: empty or missing -> "unknown"
 };

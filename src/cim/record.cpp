@@ -122,6 +122,20 @@ static void apply(const FieldRule& r, const io::Event& e, Record& rec, Value& ou
       }
       return;
     }
+    case RuleKind::MapValue: {
+      const std::string* v = e.get(r.a);
+      if (!v) return;
+      std::string_view table = r.b;
+      while (!table.empty()) {
+        size_t semi = table.find(';');
+        std::string_view pair = table.substr(0, semi);
+        size_t eq = pair.find('=');
+        if (eq != std::string_view::npos && iequals(pair.substr(0, eq), *v)) return set(pair.substr(eq + 1));
+        if (semi == std::string_view::npos) break;
+        table.remove_prefix(semi + 1);
+      }
+      return;
+    }
     case RuleKind::NameFromCommand: {
       if (!out.is_null() && !out.str.empty()) return;
       const Value* cmd = rec.get(r.a);

@@ -275,9 +275,20 @@ bool load_macros_file(const std::string& path, Content& c) {
 }
 
 void add_default_filters(Content& c) {
+  // The search names its own filter macro (security_content's build derives the name
+  // from the title with its own punctuation rules), so take the names from the text.
   for (auto& d : c.detections) {
-    std::string f = d.filter_macro();
-    if (!c.macros.find(f, 0)) c.macros.add({f, {}, "search *", "default filter"});
+    std::vector<std::string> names = {d.filter_macro()};
+    for (size_t a = d.search.find('`'); a != std::string::npos;) {
+      size_t b = d.search.find('`', a + 1);
+      if (b == std::string::npos) break;
+      std::string name = d.search.substr(a + 1, b - a - 1);
+      if (name.size() > 7 && name.ends_with("_filter") && name.find_first_of("( ") == std::string::npos)
+        names.push_back(name);
+      a = d.search.find('`', b + 1);
+    }
+    for (auto& f : names)
+      if (!c.macros.find(f, 0)) c.macros.add({f, {}, "search *", "default filter"});
   }
 }
 

@@ -168,7 +168,11 @@ class Expander {
       fail("macro nesting deeper than " + std::to_string(limits_.max_depth), pos);
 
     chain_.push_back(key);
-    std::string result = expand(substitute(*def, args), pos, /*nested=*/true);
+    std::string body_text = substitute(*def, args);
+    // Arguments repeated in the definition can grow the text before it is expanded.
+    if (body_text.size() > limits_.max_output)
+      fail("macro expansion exceeds " + std::to_string(limits_.max_output) + " bytes", pos);
+    std::string result = expand(body_text, pos, /*nested=*/true);
     chain_.pop_back();
     return result;
   }
