@@ -236,15 +236,20 @@ static const std::map<std::string, FnSpec>& functions() {
          return string_fn(n, f, [](std::string_view s) { return std::string(trim(s)); });
        }}},
       {"replace", {3, 3, [](const Node& n, FieldAccess& f) -> R {
-         // Regex replacement needs substitution support; kept simple: PCRE2 via Regex is search-only,
-         // so replace() is limited to literal patterns without metacharacters.
-         R a = arg(n, f, 0), p = arg(n, f, 1), r = arg(n, f, 2);
-         if (is_null(a) || is_null(p) || is_null(r)) return null();
-         std::string s = text_of(a), pat = text_of(p), rep = text_of(r), out;
-         if (pat.empty()) return val(Value::of(s));
-         size_t pos = 0, hit;
-         while ((hit = s.find(pat, pos)) != std::string::npos) out += s.substr(pos, hit - pos) + rep, pos = hit + pat.size();
-         out += s.substr(pos);
+         R a = arg(n, f, 0), r = arg(n, f, 2);
+         if (is_null(a) || is_null(r)) return null();
+         std::shared_ptr<Regex> re = n.regex;
+         if (!re) {
+           R p = arg(n, f, 1);
+           if (is_null(p)) return null();
+           try {
+             re = std::make_shared<Regex>(text_of(p));
+           } catch (const std::exception&) {
+             return null();
+           }
+         }
+         std::string out;
+         if (!re->replace_all(text_of(a), text_of(r), out)) return null();
          return val(Value::of(out));
        }}},
       {"substr", {2, 3, [](const Node& n, FieldAccess& f) -> R {
@@ -387,7 +392,7 @@ static std::unique_ptr<Node> build(const spl::Expr& e, FieldResolver& fields, in
       n->op = name;
       n->fn = it->second.fn;
       kids();
-      if (name == "match" && e.args[1]->kind == ExprKind::Literal) {
+      if ((name == "match" || name == "replace") && e.args[1]->kind == ExprKind::Literal) {
         try {
           n->regex = std::make_shared<Regex>(e.args[1]->text);
         } catch (const std::invalid_argument& ex) {

@@ -42,4 +42,41 @@ bool Regex::search(std::string_view s) const {
   return rc >= 0;
 }
 
+bool Regex::replace_all(std::string_view s, std::string_view repl, std::string& out) const {
+  // Translate Splunk's \N back-references to PCRE2's ${N}; a literal '$' becomes "$$".
+  std::string r;
+  for (size_t i = 0; i < repl.size(); ++i) {
+    if (repl[i] == '\\' && i + 1 < repl.size() && repl[i + 1] >= '0' && repl[i + 1] <= '9') {
+      r += "${";
+      r += repl[++i];
+      r += '}';
+    } else if (repl[i] == '\\' && i + 1 < repl.size() && repl[i + 1] == '\\') {
+      r += repl[++i];  // "\\" is one literal backslash
+    } else if (repl[i] == '$') {
+      r += "$$";
+    } else {
+      r += repl[i];
+    }
+  }
+  PCRE2_SIZE len = s.size() * 2 + r.size() + 64;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    out.resize(len);
+    int rc = pcre2_substitute(code_, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), 0,
+                              PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, md_, mctx_,
+                              reinterpret_cast<PCRE2_SPTR>(r.data()), r.size(),
+                              reinterpret_cast<PCRE2_UCHAR*>(out.data()), &len);
+    if (rc >= 0) {
+      out.resize(len);
+      return true;
+    }
+    if (rc != PCRE2_ERROR_NOMEMORY) {
+      if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) ++limit_hits_;
+      out.clear();
+      return false;
+    }
+  }
+  out.clear();
+  return false;
+}
+
 }  // namespace splinter::exec

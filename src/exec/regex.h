@@ -21,6 +21,9 @@ class Regex {
 
   // Unanchored search. A match-limit hit counts as no match and is counted in limit_hits().
   bool search(std::string_view subject) const;
+  // Every match replaced, Splunk style: \1..\9 in the replacement are capture groups.
+  // Returns false (out untouched) when the match limit is hit or on error.
+  bool replace_all(std::string_view subject, std::string_view replacement, std::string& out) const;
   const std::string& pattern() const { return pattern_; }
   unsigned long limit_hits() const { return limit_hits_; }
 

@@ -88,6 +88,15 @@ TEST(EvalSemantics, LikeIfCaseCoalesce) {
   EXPECT_EQ(eval("lower(dest) . upper(\"a\") . len(dest)", r), "hr-ws007A8");
 }
 
+TEST(EvalSemantics, ReplaceIsRegexWithBackReferences) {
+  auto r = row({{"path", "C:\\Users\\alice\\AppData\\x.exe"}});
+  // In SPL text "\\\\" is a regex \\, i.e. one literal backslash.
+  EXPECT_EQ(eval("replace(path, \"(?i)users\\\\\\\\[a-z]+\", \"Users\\\\\\\\<user>\")", r),
+            "C:\\Users\\<user>\\AppData\\x.exe");
+  EXPECT_EQ(eval("replace(\"2024-05-14\", \"(\\d+)-(\\d+)-(\\d+)\", \"\\3/\\2/\\1\")", r), "14/05/2024");
+  EXPECT_EQ(eval("replace(\"a.b.c\", \"\\.\", \"$\")", r), "a$b$c");
+}
+
 TEST(EvalSemantics, UnknownFunctionIsACompileError) {
   RowFields f;
   auto e = spl::parse_eval_expression("frobnicate(x)");
