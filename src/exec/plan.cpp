@@ -1,10 +1,12 @@
 #include "exec/plan.h"
 
 #include <algorithm>
+#include <map>
 
 #include "common/strings.h"
 #include "common/timefmt.h"
 #include "exec/eval_expr.h"
+#include "exec/regex.h"
 
 namespace splinter::exec {
 
@@ -264,6 +266,251 @@ class StatsOp : public RowOp {
   GroupSpec spec_;
 };
 
+// ---- commands kept as raw text by the parser ------------------------------------
+
+// Splits "a=1 b, "x y" -c" into words, honouring double quotes (\" and \\ decode,
+// other backslashes stay, as in SPL quoted strings). Commas separate like spaces.
+struct ArgWord {
+  std::string text;
+  bool quoted = false;
+};
+std::vector<ArgWord> split_args(std::string_view s, size_t pos) {
+  std::vector<ArgWord> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == ',')) ++i;
+    if (i >= s.size()) break;
+    ArgWord w;
+    while (i < s.size() && !(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == ',')) {
+      if (s[i] == '"') {
+        w.quoted = true;
+        ++i;
+        bool closed = false;
+        while (i < s.size()) {
+          if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) {
+            w.text += s[i + 1];
+            i += 2;
+          } else if (s[i] == '"') {
+            ++i;
+            closed = true;
+            break;
+          } else {
+            w.text += s[i++];
+          }
+        }
+        if (!closed) throw spl::Error("unterminated double-quoted string", pos);
+      } else if (s[i] == '=' || s[i] == '!') {
+        // Keep "field=value" / "field != value" splittable by the caller.
+        w.text += s[i++];
+      } else {
+        w.text += s[i++];
+      }
+    }
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+// regex <field>=<regex> | <field>!=<regex> | <regex> (on _raw, which rows do not have)
+class RegexOp : public RowOp {
+ public:
+  RegexOp(const std::string& args, size_t pos) {
+    auto eq = args.find('=');
+    if (eq == std::string::npos) throw spl::Error("regex without a field (regex on _raw) is not supported on result rows", pos);
+    negate_ = eq > 0 && args[eq - 1] == '!';
+    field_ = std::string(trim(std::string_view(args).substr(0, negate_ ? eq - 1 : eq)));
+    auto words = split_args(std::string_view(args).substr(eq + 1), pos);
+    if (words.size() != 1 || field_.empty()) throw spl::Error("regex expects <field>=\"<regex>\"", pos);
+    try {
+      re_ = std::make_unique<Regex>(words[0].text);
+    } catch (const std::invalid_argument& e) {
+      throw spl::Error(e.what(), pos);
+    }
+  }
+  void run(std::vector<Row>& rows) override {
+    std::vector<Row> kept;
+    for (auto& row : rows) {
+      bool hit = false;
+      if (const Value* v = row.get(field_))
+        for (auto& t : v->texts()) hit = hit || re_->search(t);
+      if (hit != negate_) kept.push_back(std::move(row));
+    }
+    rows = std::move(kept);
+  }
+
+ private:
+  std::string field_;
+  bool negate_ = false;
+  std::unique_ptr<Regex> re_;
+};
+
+// dedup [N] <field>... [keepempty=true] [consecutive=true]
+class DedupOp : public RowOp {
+ public:
+  DedupOp(const std::string& args, size_t pos) {
+    for (auto& w : split_args(args, pos)) {
+      auto eq = w.text.find('=');
+      double n;
+      if (!w.quoted && eq != std::string::npos) {
+        std::string k = to_lower(w.text.substr(0, eq)), v = to_lower(w.text.substr(eq + 1));
+        if (k == "keepempty") keepempty_ = v == "true" || v == "t" || v == "1";
+        else if (k == "consecutive") consecutive_ = v == "true" || v == "t" || v == "1";
+        else if (k == "keepevents") continue;
+        else throw spl::Error("unsupported dedup option " + k, pos);
+      } else if (fields_.empty() && !w.quoted && parse_number(w.text, n) && n >= 1) {
+        keep_ = static_cast<size_t>(n);
+      } else if (to_lower(w.text) == "sortby") {
+        throw spl::Error("dedup sortby is not supported yet", pos);
+      } else {
+        fields_.push_back(w.text);
+      }
+    }
+    if (fields_.empty()) throw spl::Error("dedup needs at least one field", pos);
+  }
+  void run(std::vector<Row>& rows) override {
+    std::vector<Row> kept;
+    std::map<std::string, size_t> seen;
+    std::string prev;
+    for (auto& row : rows) {
+      std::string key;
+      bool missing = false;
+      for (auto& f : fields_) {
+        const Value* v = row.get(f);
+        if (!v || v->is_null()) missing = true;
+        std::string t = v ? v->text() : std::string();
+        key += std::to_string(t.size()) + ":" + t;
+      }
+      if (missing) {
+        if (keepempty_) kept.push_back(std::move(row));
+        continue;
+      }
+      if (consecutive_) {
+        if (key != prev || kept.empty()) kept.push_back(std::move(row));
+        prev = key;
+        continue;
+      }
+      if (++seen[key] <= keep_) kept.push_back(std::move(row));
+    }
+    rows = std::move(kept);
+  }
+
+ private:
+  std::vector<std::string> fields_;
+  size_t keep_ = 1;
+  bool keepempty_ = false, consecutive_ = false;
+};
+
+// fillnull [value=<string>] [<field>...]: default value 0; no fields = every field seen.
+class FillnullOp : public RowOp {
+ public:
+  FillnullOp(const std::string& args, size_t pos) {
+    for (auto& w : split_args(args, pos)) {
+      if (!w.quoted && istarts_with(w.text, "value=")) value_ = w.text.substr(6);
+      else fields_.push_back(w.text);
+    }
+  }
+  void run(std::vector<Row>& rows) override {
+    std::vector<std::string> fields = fields_;
+    if (fields.empty())
+      for (auto& r : rows)
+        for (auto& [n, v] : r.fields)
+          if (std::find(fields.begin(), fields.end(), n) == fields.end()) fields.push_back(n);
+    for (auto& r : rows)
+      for (auto& f : fields) {
+        Value* v = r.get(f);
+        if (!v) r.fields.emplace_back(f, Value::of(value_));
+        else if (v->is_null() || (v->type == Value::Type::Str && v->str.empty())) *v = Value::of(value_);
+      }
+  }
+
+ private:
+  std::string value_ = "0";
+  std::vector<std::string> fields_;
+};
+
+// head [N] (default 10)
+class HeadOp : public RowOp {
+ public:
+  HeadOp(const std::string& args, size_t pos) {
+    auto words = split_args(args, pos);
+    double n;
+    if (words.size() > 1) throw spl::Error("head supports only a row count", pos);
+    if (words.size() == 1) {
+      std::string t = words[0].text;
+      if (istarts_with(t, "limit=")) t = t.substr(6);
+      if (!parse_number(t, n) || n < 0) throw spl::Error("head expects a row count", pos);
+      n_ = static_cast<size_t>(n);
+    }
+  }
+  void run(std::vector<Row>& rows) override {
+    if (rows.size() > n_) rows.resize(n_);
+  }
+
+ private:
+  size_t n_ = 10;
+};
+
+// sort [N] [+|-]field ... : numbers as numbers, else lexicographic; Splunk's default
+// limit is 10000 rows (sort 0 = no limit).
+class SortOp : public RowOp {
+ public:
+  SortOp(const std::string& args, size_t pos) {
+    auto words = split_args(args, pos);
+    bool desc_next = false;
+    for (size_t i = 0; i < words.size(); ++i) {
+      std::string t = words[i].text;
+      double n;
+      if (i == 0 && !words[i].quoted && parse_number(t, n)) {
+        limit_ = static_cast<size_t>(n);
+        continue;
+      }
+      if (istarts_with(t, "limit=")) {
+        limit_ = static_cast<size_t>(std::stod(t.substr(6)));
+        continue;
+      }
+      if (t == "-" || t == "+") {
+        desc_next = t == "-";
+        continue;
+      }
+      bool desc = desc_next;
+      desc_next = false;
+      if (!t.empty() && (t[0] == '-' || t[0] == '+')) desc = t[0] == '-', t = t.substr(1);
+      if (to_lower(t) == "d" || to_lower(t) == "desc") {
+        for (auto& k : keys_) k.second = !k.second;
+        continue;
+      }
+      keys_.emplace_back(t, desc);
+    }
+    if (keys_.empty()) throw spl::Error("sort needs a field", pos);
+  }
+  void run(std::vector<Row>& rows) override {
+    std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+      for (auto& [f, desc] : keys_) {
+        const Value* x = a.get(f);
+        const Value* y = b.get(f);
+        if (!x || !y) {
+          if (x == y) continue;
+          return desc ? x == nullptr : y == nullptr;  // missing values sort last
+        }
+        double nx, ny;
+        int c;
+        if (x->as_number(nx) && y->as_number(ny)) c = nx < ny ? -1 : nx > ny ? 1 : 0;
+        else {
+          std::string sx = x->text(), sy = y->text();
+          c = sx < sy ? -1 : sx > sy ? 1 : 0;
+        }
+        if (c != 0) return desc ? c > 0 : c < 0;
+      }
+      return false;
+    });
+    if (limit_ && rows.size() > limit_) rows.resize(limit_);
+  }
+
+ private:
+  std::vector<std::pair<std::string, bool>> keys_;
+  size_t limit_ = 10000;
+};
+
 }  // namespace
 
 std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p) {
@@ -314,7 +561,17 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p) {
         plan->ops.push_back(std::make_unique<StatsOp>(c.stats));
         break;
       case CommandKind::Tstats: throw spl::Error("tstats is only supported as the first command", c.span.begin);
-      case CommandKind::Other: throw spl::Error("command \"" + c.name + "\" is not supported yet", c.span.begin);
+      case CommandKind::Other: {
+        size_t pos = c.span.begin;
+        const std::string& a = c.other.args;
+        if (c.name == "regex") plan->ops.push_back(std::make_unique<RegexOp>(a, pos));
+        else if (c.name == "dedup") plan->ops.push_back(std::make_unique<DedupOp>(a, pos));
+        else if (c.name == "fillnull") plan->ops.push_back(std::make_unique<FillnullOp>(a, pos));
+        else if (c.name == "head") plan->ops.push_back(std::make_unique<HeadOp>(a, pos));
+        else if (c.name == "sort") plan->ops.push_back(std::make_unique<SortOp>(a, pos));
+        else throw spl::Error("command \"" + c.name + "\" is not supported yet", pos);
+        break;
+      }
     }
   }
   return plan;
