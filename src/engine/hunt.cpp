@@ -101,11 +101,14 @@ HuntResult hunt(const HuntOptions& opts) {
     } else {
       dr.warnings = compiled[i].plan->warnings;
       dr.matched_events = scanner.matched(si);
-      dr.dropped_groups = scanner.dropped_groups(si);
+      dr.dropped_groups = scanner.dropped(si);
+      const exec::Plan& plan = *compiled[i].plan;
       if (dr.dropped_groups)
-        dr.warnings.push_back("results incomplete: " + std::to_string(dr.dropped_groups) +
-                              " event(s) not aggregated, group limit of " +
-                              std::to_string(compiled[i].plan->group.max_groups) + " reached");
+        dr.warnings.push_back(
+            "results incomplete: " + std::to_string(dr.dropped_groups) +
+            (plan.raw_search ? " matching event(s) not kept, limit of " + std::to_string(plan.max_raw_rows) + " events"
+                             : " event(s) not aggregated, group limit of " + std::to_string(plan.group.max_groups)) +
+            " reached");
       dr.rows = exec::run_row_ops(*compiled[i].plan, scanner.rows(si));
       ++si;
     }

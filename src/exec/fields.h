@@ -22,6 +22,9 @@ class FieldResolver {
  public:
   virtual ~FieldResolver() = default;
   virtual int resolve(std::string_view name) = 0;
+  // Fields a comparison on which always holds here (e.g. index= or earliest= in a
+  // raw search: splinter has no indexes and reads the whole input).
+  virtual bool always_true(std::string_view) { return false; }
 };
 
 // Rows: ids index a name table built while compiling.

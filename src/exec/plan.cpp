@@ -513,12 +513,33 @@ class SortOp : public RowOp {
 
 }  // namespace
 
+static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan);
+
+int RawFields::resolve(std::string_view name) {
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return static_cast<int>(i);
+  names.emplace_back(name);
+  return static_cast<int>(names.size() - 1);
+}
+
+bool RawFields::always_true(std::string_view name) {
+  return name == "index" || name == "earliest" || name == "latest" || name == "splunk_server";
+}
+
 std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p) {
   auto plan = std::make_unique<Plan>();
   if (p.commands.empty()) throw spl::Error("empty search", 0);
   const spl::Command& first = p.commands[0];
+  if (first.kind == CommandKind::Search) {
+    // A search over raw events: the filter runs in the scan, matching events become
+    // rows, and every later command runs on those rows.
+    plan->raw_search = true;
+    plan->where = SearchPredicate::compile(first.search.expr.get(), plan->raw_fields, true);
+    compile_row_ops(p, 1, *plan);
+    return plan;
+  }
   if (first.kind != CommandKind::Tstats)
-    throw spl::Error("only searches that start with | tstats are supported so far (found \"" + first.name + "\")",
+    throw spl::Error("searches must start with search terms or | tstats (found \"" + first.name + "\")",
                      first.span.begin);
   const auto& ts = first.tstats;
   std::string dm = ts.datamodel;
@@ -543,7 +564,13 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p) {
   plan->group.time_field = kTimeField;
   if (!ts.span.empty()) plan->group.span_seconds = parse_span(ts.span, first.span.begin);
 
-  for (size_t i = 1; i < p.commands.size(); ++i) {
+  compile_row_ops(p, 1, *plan);
+  return plan;
+}
+
+static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref) {
+  Plan* plan = &plan_ref;
+  for (size_t i = from; i < p.commands.size(); ++i) {
     const spl::Command& c = p.commands[i];
     switch (c.kind) {
       case CommandKind::Rename: plan->ops.push_back(std::make_unique<RenameOp>(c.rename.renames)); break;
@@ -574,7 +601,6 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p) {
       }
     }
   }
-  return plan;
 }
 
 std::vector<Row> run_row_ops(Plan& plan, std::vector<Row> rows) {

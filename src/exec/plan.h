@@ -23,8 +23,20 @@ class RowOp {
 // Field ids for a tstats scan: dataset fields by index, _time as kTimeField.
 inline constexpr int kTimeField = -2;
 
+// Raw-event searches ("search sourcetype=... EventCode=1 | stats ..."): field ids index
+// this name table; the scanner resolves them against each event.
+struct RawFields : public FieldResolver {
+  int resolve(std::string_view name) override;
+  bool always_true(std::string_view name) override;
+  std::vector<std::string> names;
+};
+
 struct Plan {
+  // Exactly one source: a tstats scan over a CIM dataset, or a raw-event search.
   const cim::Dataset* dataset = nullptr;  // tstats from datamodel=...
+  bool raw_search = false;                // leading search over raw events
+  RawFields raw_fields;
+  size_t max_raw_rows = 2'000'000;        // memory guard for events kept by a raw search
   SearchPredicate where;
   GroupSpec group;
   std::vector<std::unique_ptr<RowOp>> ops;

@@ -17,35 +17,170 @@ class RecordAccess : public FieldAccess {
   cim::Record& r_;
   Value time_;
 };
+// Field values of the current raw event, computed once per event and shared by every
+// raw-search plan (ids are scanner-wide; each plan maps its own ids onto them).
+class RawEventAccess : public FieldAccess {
+ public:
+  RawEventAccess(RawEventCache& c, const std::vector<int>& map) : c_(c), map_(map) {}
+  const Value* get(int id) override { return id < 0 ? nullptr : c_.get(map_[id]); }
+  void all_values(std::vector<const Value*>& out) override { c_.all_values(out); }
+
+ private:
+  RawEventCache& c_;
+  const std::vector<int>& map_;
+};
+
+// The row a matching raw event becomes: raw fields, then metadata and CIM fields
+// that the event does not already carry under the same name.
+Row event_row(const io::Event& e, double time, bool has_time, cim::Record* rec) {
+  Row r;
+  r.fields.reserve(e.size() + 24);
+  for (auto& f : e)
+    if (!r.get(f.name)) r.fields.emplace_back(f.name, Value::of(f.value));
+  if (has_time) r.set("_time", Value::of(time));
+  if (const std::string* c = e.get("Channel")) {
+    r.set("source", Value::of("XmlWinEventLog:" + *c));
+    r.set("sourcetype", Value::of(std::string("XmlWinEventLog")));
+  }
+  if (const std::string* c = e.get("Computer")) r.set("host", Value::of(*c));
+  if (rec) {
+    const auto& d = rec->dataset();
+    for (size_t i = 0; i < d.fields.size(); ++i) {
+      if (r.get(d.fields[i])) continue;
+      if (const Value* v = rec->get(static_cast<int>(i))) r.fields.emplace_back(std::string(d.fields[i]), *v);
+    }
+  }
+  return r;
+}
+
 }  // namespace
 
-void Scanner::add(Plan* plan) { entries_.push_back({plan, std::make_unique<GroupTable>(plan->group), 0}); }
+// A raw event seen as Splunk's Windows add-on presents it: its own fields, the
+// metadata fields Splunk adds (source, sourcetype, host, _time) and the CIM fields of
+// the dataset it maps onto (process_name, dest, ...), computed only when asked for.
+int RawEventCache::intern(const std::string& name) {
+  for (size_t i = 0; i < names_.size(); ++i)
+    if (names_[i] == name) return static_cast<int>(i);
+  names_.push_back(name);
+  return static_cast<int>(names_.size() - 1);
+}
+
+void RawEventCache::reset(const io::Event* e, double time, bool has_time, cim::Record* rec) {
+  e_ = e;
+  rec_ = rec;
+  time_ = has_time ? Value::of(time) : Value{};
+  values_.resize(names_.size());
+  done_.assign(names_.size(), 0);
+  terms_ready_ = false;
+}
+
+const Value* RawEventCache::get(int id) {
+  if (!done_[id]) {
+    done_[id] = 1;
+    compute(names_[id], values_[id]);
+  }
+  return values_[id].is_null() ? nullptr : &values_[id];
+}
+
+void RawEventCache::compute(std::string_view name, Value& out) const {
+  out.type = Value::Type::Null;
+  auto set = [&](std::string_view a, std::string_view b = {}) {
+    out.type = Value::Type::Str;
+    out.str.assign(a);
+    out.str.append(b);
+  };
+  if (const std::string* v = e_->get(name)) return set(*v);
+  if (name == "_time") {
+    out = time_;
+    return;
+  }
+  if (name == "host") {
+    if (const std::string* c = e_->get("Computer")) set(*c);
+    return;
+  }
+  if (name == "sourcetype") return set("XmlWinEventLog");
+  if (name == "source") {
+    if (const std::string* c = e_->get("Channel")) set("XmlWinEventLog:", *c);
+    return;
+  }
+  if (rec_)
+    if (const Value* v = rec_->get(rec_->dataset().field_index(name))) out = *v;
+}
+
+void RawEventCache::all_values(std::vector<const Value*>& out) {
+  if (!terms_ready_) {
+    terms_.resize(e_->size());
+    for (size_t i = 0; i < e_->size(); ++i) {
+      terms_[i].type = Value::Type::Str;
+      terms_[i].str.assign((*e_)[i].value);
+    }
+    terms_ready_ = true;
+  }
+  for (auto& v : terms_) out.push_back(&v);
+}
+
+void Scanner::add(Plan* plan) {
+  Entry en;
+  en.plan = plan;
+  if (!plan->raw_search) en.table = std::make_unique<GroupTable>(plan->group);
+  for (auto& n : plan->raw_fields.names) en.raw_map.push_back(raw_.intern(n));
+  has_raw_ |= plan->raw_search;
+  entries_.push_back(std::move(en));
+}
+
+void Scanner::scan_raw(Entry& en, const io::Event& e, double time, bool has_time, cim::Record* rec) {
+  RawEventAccess access(raw_, en.raw_map);
+  if (!en.plan->where.matches(access)) return;
+  ++en.matched;
+  if (en.raw_rows.size() >= en.plan->max_raw_rows) {
+    ++en.dropped;
+    return;
+  }
+  en.raw_rows.push_back(event_row(e, time, has_time, rec));
+}
+
+uint64_t Scanner::dropped(size_t i) const {
+  const Entry& en = entries_[i];
+  return en.table ? en.table->dropped_groups() : en.dropped;
+}
 
 void Scanner::on_event(const io::Event& e) {
   ++counters_.events;
   routed_.clear();
   router_.route(e, routed_);
-  if (routed_.empty()) return;
   bool has_time = e.time_us != io::kNoTime;
   if (!has_time) ++counters_.no_time;
   double time = has_time ? static_cast<double>(e.time_us) / 1e6 : 0;
-  bool any = false;
+  if (!routed_.empty()) ++counters_.routed;
+  if (has_raw_) {
+    cim::Record* rec = nullptr;
+    if (!routed_.empty()) {
+      raw_record_.reset(&e, routed_.front(), cim::find_dataset(routed_.front()->dataset));
+      rec = &raw_record_;
+    }
+    raw_.reset(&e, time, has_time, rec);
+    for (auto& en : entries_)
+      if (en.plan->raw_search) scan_raw(en, e, time, has_time, rec);
+  }
   for (const cim::SourceMapping* m : routed_) {
     const cim::Dataset* d = cim::find_dataset(m->dataset);
     if (!d) continue;
     bool reset = false;
     for (auto& en : entries_) {
-      if (en.plan->dataset != d) continue;
-      if (!reset) record_.reset(&e, m, d), reset = true, any = true;
+      if (en.plan->raw_search || en.plan->dataset != d) continue;
+      if (!reset) record_.reset(&e, m, d), reset = true;
       RecordAccess access(record_, time, has_time);
       if (!en.plan->where.matches(access)) continue;
       ++en.matched;
       en.table->add(access, time);
     }
   }
-  if (any) ++counters_.routed;
 }
 
-std::vector<Row> Scanner::rows(size_t i) const { return entries_[i].table->rows(); }
+std::vector<Row> Scanner::rows(size_t i) {
+  Entry& en = entries_[i];
+  if (en.table) return en.table->rows();
+  return std::move(en.raw_rows);
+}
 
 }  // namespace splinter::exec

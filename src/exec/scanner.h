@@ -13,9 +13,28 @@
 
 namespace splinter::exec {
 
+// Per-event cache of raw-search field values, shared by all raw-search plans.
+class RawEventCache {
+ public:
+  int intern(const std::string& name);
+  void reset(const io::Event* e, double time, bool has_time, cim::Record* rec);
+  const Value* get(int id);
+  void all_values(std::vector<const Value*>& out);
+
+ private:
+  void compute(std::string_view name, Value& out) const;
+  std::vector<std::string> names_;
+  std::vector<Value> values_, terms_;
+  std::vector<unsigned char> done_;
+  const io::Event* e_ = nullptr;
+  cim::Record* rec_ = nullptr;
+  Value time_;
+  bool terms_ready_ = false;
+};
+
 struct ScanCounters {
   uint64_t events = 0;    // events seen
-  uint64_t routed = 0;    // events that mapped onto at least one dataset in use
+  uint64_t routed = 0;    // events that mapped onto a CIM dataset
   uint64_t no_time = 0;   // events without a usable _time
 };
 
@@ -24,20 +43,28 @@ class Scanner {
   // Plans must outlive the scanner.
   void add(Plan* plan);
   void on_event(const io::Event& e);
-  // Aggregated rows of plan i (before the row pipeline).
-  std::vector<Row> rows(size_t i) const;
+  // Rows of plan i before its row pipeline: aggregated (tstats) or events (raw search).
+  // Moves raw-search rows out.
+  std::vector<Row> rows(size_t i);
   uint64_t matched(size_t i) const { return entries_[i].matched; }
-  // Events of plan i not aggregated because their group would exceed GroupSpec::max_groups.
-  uint64_t dropped_groups(size_t i) const { return entries_[i].table->dropped_groups(); }
+  // Groups (tstats) or events (raw search) dropped by a memory guard for plan i.
+  uint64_t dropped(size_t i) const;
   const ScanCounters& counters() const { return counters_; }
 
  private:
   struct Entry {
     Plan* plan;
-    std::unique_ptr<GroupTable> table;
+    std::unique_ptr<GroupTable> table;  // tstats plans
+    std::vector<Row> raw_rows;          // raw-search plans: the matching events
+    std::vector<int> raw_map;           // plan field id -> RawEventCache id
     uint64_t matched = 0;
+    uint64_t dropped = 0;               // raw rows beyond plan->max_raw_rows
   };
+  void scan_raw(Entry& en, const io::Event& e, double time, bool has_time, cim::Record* rec);
   cim::Router router_;
+  cim::Record raw_record_;
+  RawEventCache raw_;
+  bool has_raw_ = false;
   std::vector<Entry> entries_;
   std::vector<const cim::SourceMapping*> routed_;
   cim::Record record_;

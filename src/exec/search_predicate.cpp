@@ -30,6 +30,10 @@ int SearchPredicate::build(const spl::Expr& e, FieldResolver& fields, bool allow
     case ExprKind::Compare: {
       if (e.args.size() != 2 || e.args[0]->kind != ExprKind::Field)
         throw spl::Error("unsupported comparison in search expression", e.span.begin);
+      if (fields.always_true(e.args[0]->text)) {
+        n.op = Op::True;
+        break;
+      }
       n.field = fields.resolve(e.args[0]->text);
       const std::string& v = e.args[1]->text;
       if (e.text == "=" || e.text == "!=") {

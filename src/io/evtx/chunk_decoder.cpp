@@ -11,6 +11,9 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "io/evtx/evtx_format.h"
 
@@ -65,12 +68,61 @@ inline void put_utf8(std::string& dst, uint32_t cp) {
   }
 }
 
+// Mask of the 8 UTF-16 units at p that can be copied as single bytes: ASCII and
+// not a character the escaping (or the NUL stop) has to look at. Bit i = unit i.
+#if defined(__SSE2__)
+inline unsigned plain_ascii8(const uint8_t* p, Escape esc, bool stop_at_nul, __m128i& bytes) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i ascii16 = _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16(short(0xff80))), _mm_setzero_si128());
+  bytes = _mm_packus_epi16(v, v);  // exact for ASCII units
+  __m128i bad = _mm_setzero_si128();
+  if (stop_at_nul) bad = _mm_cmpeq_epi8(bytes, _mm_setzero_si128());
+  if (esc != kNoEscape) {
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('&')));
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('<')));
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('>')));
+    if (esc == kAttrEscape) {
+      bad = _mm_or_si128(bad, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')));
+      bad = _mm_or_si128(bad, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\'')));
+    }
+  }
+  const unsigned ascii = unsigned(_mm_movemask_epi8(_mm_packs_epi16(ascii16, ascii16))) & 0xffu;
+  return ascii & ~unsigned(_mm_movemask_epi8(bad)) & 0xffu;
+}
+#endif
+
 // UTF-16LE -> UTF-8; a lone surrogate becomes U+FFFD and does not swallow the next
 // unit. Stops at the first NUL when stop_at_nul (Windows strings are C strings).
 // Returns the number of UTF-16 units consumed (including a terminating NUL).
-size_t append_utf16(std::string& dst, const uint8_t* p, size_t units, Escape esc, bool stop_at_nul) {
+// Runs of plain ASCII are converted 8 units at a time.
+// readable_end: reading up to there is safe (lets the last block load past the string).
+size_t append_utf16(std::string& dst, const uint8_t* p, size_t units, Escape esc, bool stop_at_nul,
+                    const uint8_t* readable_end) {
   size_t i = 0;
   while (i < units) {
+#if defined(__SSE2__)
+    while (i < units && p + 2 * i + 16 <= readable_end) {
+      __m128i bytes;
+      unsigned good = plain_ascii8(p + 2 * i, esc, stop_at_nul, bytes);
+      const size_t left = units - i;
+      const unsigned lanes = left >= 8 ? 8u : unsigned(left);
+      alignas(16) char buf[16];
+      _mm_store_si128(reinterpret_cast<__m128i*>(buf), bytes);
+      if (lanes < 8) good |= ~0u << lanes;  // lanes past the string do not stop the run
+      if ((good & 0xffu) == 0xffu) {
+        dst.append(buf, lanes);
+        i += lanes;
+        continue;
+      }
+      const unsigned n = unsigned(__builtin_ctz(~good));
+      dst.append(buf, n);
+      i += n;
+      break;
+    }
+    if (i >= units) break;
+#else
+    (void)readable_end;
+#endif
     uint32_t u = le16(p + 2 * i);
     ++i;
     if (u < 0x80) {
@@ -141,7 +193,10 @@ uint32_t fixed_size(uint8_t type, uint32_t total) {
   }
 }
 
-bool is_name(const std::string& a, const char* b) { return a == b; }
+struct KnownName {
+  const char* text;
+  uint8_t kind;  // ChunkDecoder::NameKind
+};
 
 }  // namespace
 
@@ -155,7 +210,16 @@ void ChunkDecoder::decode(const uint8_t* chunk, size_t avail, uint64_t file_offs
   path_ = &path;
   chunk_file_off_ = file_offset;
   out_ = &out;
-  names_.clear();
+  names_used_ = 0;
+  text_cache_.clear();
+  texts_.clear();
+  if (++stamp_ == 0) {  // wrapped: forget the stale stamps
+    name_cache_.clear();
+    text_cache_index_.clear();
+    stamp_ = 1;
+  }
+  name_cache_.reset(stamp_);
+  text_cache_index_.reset(stamp_);
   templates_.clear();
 
   auto problem = [&](uint64_t off, std::string what, bool warning) {
@@ -300,11 +364,10 @@ bool ChunkDecoder::decode_record(uint32_t rec_off, uint32_t rec_size, bool recov
 // ---------------------------------------------------------------------------
 // Names and templates
 
-bool ChunkDecoder::read_name(uint32_t& pos, uint32_t end, std::string_view& name, std::string& err) {
+bool ChunkDecoder::read_name(uint32_t& pos, uint32_t end, uint32_t& name, std::string& err) {
   if (pos + 4 > end) { err = "truncated name reference"; return false; }
   const uint32_t name_off = le32(chunk_ + pos);
   pos += 4;
-  auto it = names_.find(name_off);
   // Layout at name_off: next-in-hash-bucket u32, hash u16, char count u16, UTF-16, NUL.
   uint32_t len_units = 0;
   if (name_off + 8 <= avail_) len_units = le16(chunk_ + name_off + 6);
@@ -313,15 +376,30 @@ bool ChunkDecoder::read_name(uint32_t& pos, uint32_t end, std::string_view& name
     if (pos + total > end) { err = "truncated inline name"; return false; }
     pos += total;
   }
-  if (it != names_.end()) {
-    name = it->second;
+  if (const uint32_t* idx = name_cache_.find(name_off)) {
+    name = *idx;
     return true;
   }
   if (name_off + 8 > avail_ || name_off + total > avail_) { err = "name offset out of range"; return false; }
-  std::string s;
-  append_utf16(s, chunk_ + name_off + 8, len_units, kNoEscape, true);
-  auto ins = names_.emplace(name_off, std::move(s)).first;
-  name = ins->second;
+  if (names_used_ == names_.size()) names_.emplace_back();
+  NameInfo& ni = names_[names_used_];
+  ni.text.clear();
+  append_utf16(ni.text, chunk_ + name_off + 8, len_units, kNoEscape, true, chunk_ + avail_);
+  static constexpr KnownName kKnown[] = {
+      {"System", kNmSystem}, {"EventData", kNmEventData}, {"UserData", kNmUserData}, {"Data", kNmData},
+      {"EventID", kNmEventID}, {"TimeCreated", kNmTimeCreated}, {"Provider", kNmProvider},
+      {"Security", kNmSecurity}, {"Execution", kNmExecution}, {"Correlation", kNmCorrelation},
+      {"Name", kNmName}, {"Guid", kNmGuid}, {"SystemTime", kNmSystemTime}, {"UserID", kNmUserID},
+      {"ProcessID", kNmProcessID}, {"ThreadID", kNmThreadID}, {"ActivityID", kNmActivityID},
+      {"RelatedActivityID", kNmRelatedActivityID}};
+  ni.kind = kNmOther;
+  for (const auto& k : kKnown)
+    if (ni.text == k.text) {
+      ni.kind = NameKind(k.kind);
+      break;
+    }
+  name = uint32_t(names_used_++);
+  name_cache_.put(name_off, name);
   return true;
 }
 
@@ -408,7 +486,7 @@ bool ChunkDecoder::walk(uint32_t pos, uint32_t end, size_t value_base, size_t va
       case 0x41: {  // open start element: dependency id u16, size u32, name; [attr list size u32]
         if (!need(7)) return false;
         pos += 7;
-        std::string_view name;
+        uint32_t name;
         if (!read_name(pos, end, name, err)) return false;
         if (tok & 0x40) {
           if (!need(4)) return false;
@@ -440,7 +518,20 @@ bool ChunkDecoder::walk(uint32_t pos, uint32_t end, size_t value_base, size_t va
         if (type != 0x01) { err = "unsupported value token type"; return false; }
         if (!need(4 + uint64_t(n) * 2)) return false;
         std::string* t = text_target();
-        append_utf16(*t, chunk_ + pos + 4, n, in_attr_ ? kAttrEscape : kTextEscape, false);
+        const Escape esc = in_attr_ ? kAttrEscape : kTextEscape;
+        // Template bodies are walked once per record: render their static text once.
+        const uint32_t key = pos * 2 + (esc == kAttrEscape);
+        if (const uint32_t* idx = text_cache_index_.find(key)) {
+          const TextEntry& te = texts_[*idx];
+          t->append(text_cache_, te.off, te.len);
+        } else {
+          const size_t before = text_cache_.size();
+          append_utf16(text_cache_, chunk_ + pos + 4, n, esc, false, chunk_ + avail_);
+          const uint32_t len = uint32_t(text_cache_.size() - before);
+          t->append(text_cache_, before, len);
+          text_cache_index_.put(key, uint32_t(texts_.size()));
+          texts_.push_back({uint32_t(before), len});
+        }
         if (in_attr_) attr_content_ = true;
         else if (depth_ > 0) frames_[depth_ - 1].has_content = true;
         pos += 4 + 2 * n;
@@ -450,14 +541,14 @@ bool ChunkDecoder::walk(uint32_t pos, uint32_t end, size_t value_base, size_t va
       case 0x46: {  // attribute: name; its value tokens follow
         finish_attribute();
         ++pos;
-        std::string_view name;
+        uint32_t name;
         if (!read_name(pos, end, name, err)) return false;
         in_attr_ = true;
         attr_content_ = false;
-        attr_name_ = name;
+        attr_kind_ = names_[name].kind;
         attr_value_.clear();
         capture_time_ = depth_ == 3 && frames_[2].section == kSystem && !time_found_ &&
-                        frames_[2].name == "TimeCreated" && name == "SystemTime";
+                        frames_[2].kind == kNmTimeCreated && attr_kind_ == kNmSystemTime;
         break;
       }
       case 0x07:
@@ -465,7 +556,7 @@ bool ChunkDecoder::walk(uint32_t pos, uint32_t end, size_t value_base, size_t va
         if (!need(3)) return false;
         const uint32_t n = le16(chunk_ + pos + 1);
         if (!need(3 + uint64_t(n) * 2)) return false;
-        append_utf16(*text_target(), chunk_ + pos + 3, n, kTextEscape, false);
+        append_utf16(*text_target(), chunk_ + pos + 3, n, kTextEscape, false, chunk_ + avail_);
         if (depth_ > 0) frames_[depth_ - 1].has_content = true;
         pos += 3 + 2 * n;
         break;
@@ -485,11 +576,11 @@ bool ChunkDecoder::walk(uint32_t pos, uint32_t end, size_t value_base, size_t va
       case 0x09:
       case 0x49: {  // entity reference: name, rendered as &name;
         ++pos;
-        std::string_view name;
+        uint32_t name;
         if (!read_name(pos, end, name, err)) return false;
         std::string* t = text_target();
         t->push_back('&');
-        t->append(name);
+        t->append(names_[name].text);
         t->push_back(';');
         if (in_attr_) attr_content_ = true;
         else if (depth_ > 0) frames_[depth_ - 1].has_content = true;
@@ -497,7 +588,7 @@ bool ChunkDecoder::walk(uint32_t pos, uint32_t end, size_t value_base, size_t va
       }
       case 0x0a: {  // processing instruction target: name
         ++pos;
-        std::string_view name;
+        uint32_t name;
         if (!read_name(pos, end, name, err)) return false;
         break;
       }
@@ -536,10 +627,12 @@ std::string* ChunkDecoder::text_target() {
   return &scratch_;
 }
 
-void ChunkDecoder::open_element(std::string_view name) {
+void ChunkDecoder::open_element(uint32_t name) {
   if (frames_.size() <= depth_) frames_.resize(depth_ + 1);
   Frame& f = frames_[depth_];
-  f.name.assign(name);
+  f.name = name;
+  const NameKind kind = names_[name].kind;
+  f.kind = kind;
   f.text.clear();
   f.name_attr.clear();
   f.has_name_attr = f.has_child = f.has_content = f.optional_null = false;
@@ -549,8 +642,8 @@ void ChunkDecoder::open_element(std::string_view name) {
   } else {
     frames_[depth_ - 1].has_child = true;
     if (depth_ == 1) {
-      f.section = name == "System" ? kSystem : name == "EventData" ? kEventData
-                : name == "UserData" ? kUserData : kOther;
+      f.section = kind == kNmSystem ? kSystem : kind == kNmEventData ? kEventData
+                : kind == kNmUserData ? kUserData : kOther;
     } else {
       f.section = frames_[depth_ - 1].section;
     }
@@ -574,14 +667,14 @@ void ChunkDecoder::close_element() {
   if (depth_ == 0) return;
   const size_t level = depth_ - 1;  // 0 = <Event>
   Frame& f = frames_[level];
-  std::string_view name = f.name;
+  std::string_view name = names_[f.name].text;
   bool emit = false;
   if (f.optional_null && !f.has_content && !f.has_child) {
     // <Data>[optional NULL]</Data> is not rendered at all.
   } else if (f.section == kSystem && level == 2) {
     emit = f.has_content;
   } else if (f.section == kEventData && level == 2) {
-    if (f.name == "Data") {
+    if (f.kind == kNmData) {
       if (f.has_name_attr) name = f.name_attr;
       emit = true;
     } else {
@@ -593,7 +686,7 @@ void ChunkDecoder::close_element() {
   if (emit) {
     if (f.array_items == 0) {
       add_field(name, f.text);
-      if (f.section == kSystem && f.name == "EventID") add_field("EventCode", f.text);
+      if (f.section == kSystem && f.kind == kNmEventID) add_field("EventCode", f.text);
     } else {
       // An array substitution renders the element once per item.
       std::string_view rest = f.text;
@@ -618,21 +711,21 @@ void ChunkDecoder::finish_attribute() {
   const size_t level = depth_ - 1;
   Frame& f = frames_[level];
   if (f.section == kSystem && level == 2) {
-    const std::string& e = f.name;
-    const std::string_view a = attr_name_;
-    const char* field = nullptr;
-    if (is_name(e, "Provider")) field = a == "Name" ? "ProviderName" : a == "Guid" ? "ProviderGuid" : nullptr;
-    else if (is_name(e, "TimeCreated")) field = a == "SystemTime" ? "SystemTime" : nullptr;
-    else if (is_name(e, "Security")) field = a == "UserID" ? "UserID" : nullptr;
-    else if (is_name(e, "Execution")) field = a == "ProcessID" ? "ProcessID" : a == "ThreadID" ? "ThreadID" : nullptr;
-    else if (is_name(e, "Correlation"))
-      field = a == "ActivityID" ? "ActivityID" : a == "RelatedActivityID" ? "RelatedActivityID" : nullptr;
-    if (field) add_field(field, attr_value_);
+    const NameKind e = f.kind;
+    const NameKind a = attr_kind_;
+    std::string_view field;
+    if (e == kNmProvider) field = a == kNmName ? "ProviderName" : a == kNmGuid ? "ProviderGuid" : "";
+    else if (e == kNmTimeCreated) field = a == kNmSystemTime ? "SystemTime" : "";
+    else if (e == kNmSecurity) field = a == kNmUserID ? "UserID" : "";
+    else if (e == kNmExecution) field = a == kNmProcessID ? "ProcessID" : a == kNmThreadID ? "ThreadID" : "";
+    else if (e == kNmCorrelation)
+      field = a == kNmActivityID ? "ActivityID" : a == kNmRelatedActivityID ? "RelatedActivityID" : "";
+    if (!field.empty()) add_field(field, attr_value_);
     if (capture && !time_found_) {
       time_found_ = true;
       time_ok_ = parse_iso_utc_us(attr_value_.data(), attr_value_.size(), time_us_);
     }
-  } else if (f.section == kEventData && level == 2 && attr_name_ == "Name") {
+  } else if (f.section == kEventData && level == 2 && attr_kind_ == kNmName) {
     f.name_attr = attr_value_;
     f.has_name_attr = true;
   }
@@ -730,7 +823,7 @@ void ChunkDecoder::render_scalar(uint8_t type, const uint8_t* p, uint32_t n, std
   const Escape esc = attr ? kAttrEscape : kTextEscape;
   switch (type) {
     case 0x01:  // UTF-16 string
-      append_utf16(dst, p, n / 2, esc, true);
+      append_utf16(dst, p, n / 2, esc, true, chunk_ + avail_);
       return;
     case 0x02:  // ANSI string: code page unknown, bytes taken as Latin-1
       for (uint32_t i = 0; i < n && p[i] != 0; ++i) {

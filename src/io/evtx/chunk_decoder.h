@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "io/input.h"
@@ -69,8 +68,60 @@ class ChunkDecoder {
   };
   // What a start tag means for field extraction.
   enum Section : uint8_t { kOther, kSystem, kEventData, kUserData };
+  // Names that field extraction looks at, classified once per chunk string.
+  enum NameKind : uint8_t {
+    kNmOther, kNmSystem, kNmEventData, kNmUserData, kNmData, kNmEventID, kNmTimeCreated, kNmProvider,
+    kNmSecurity, kNmExecution, kNmCorrelation, kNmName, kNmGuid, kNmSystemTime, kNmUserID, kNmProcessID,
+    kNmThreadID, kNmActivityID, kNmRelatedActivityID
+  };
+  struct NameInfo {
+    std::string text;
+    NameKind kind = kNmOther;
+  };
+  // Chunk offset -> cached item index: small open-addressing table, entries valid
+  // when their stamp is the current chunk's (no clearing per chunk). When it fills
+  // up, items are simply not cached.
+  class OffsetCache {
+   public:
+    static constexpr uint32_t kSize = 2048, kMaxUsed = kSize * 3 / 4;
+    // stamp: never 0 (the value of unused slots), and differing from every stamp
+    // still in the table (clear() on wrap-around).
+    void reset(uint32_t stamp) {
+      stamp_ = stamp;
+      used_ = 0;
+    }
+    void clear() {
+      for (auto& e : slots_) e = {};
+    }
+    const uint32_t* find(uint32_t key) const {
+      for (uint32_t h = hash(key);; h = (h + 1) & (kSize - 1)) {
+        const Slot& e = slots_[h];
+        if (e.stamp != stamp_) return nullptr;
+        if (e.key == key) return &e.idx;
+      }
+    }
+    void put(uint32_t key, uint32_t idx) {
+      if (used_ >= kMaxUsed) return;
+      uint32_t h = hash(key);
+      while (slots_[h].stamp == stamp_) h = (h + 1) & (kSize - 1);
+      slots_[h] = {stamp_, key, idx};
+      ++used_;
+    }
+
+   private:
+    struct Slot {
+      uint32_t stamp, key, idx;
+    };
+    static uint32_t hash(uint32_t key) { return (key * 2654435761u) >> 21; }
+    Slot slots_[kSize] = {};
+    uint32_t stamp_ = 0, used_ = 0;
+  };
+  struct TextEntry {
+    uint32_t off, len;  // into text_cache_
+  };
   struct Frame {
-    std::string name;
+    uint32_t name = 0;     // index into names_
+    NameKind kind = kNmOther;
     std::string text;     // XML-rendered character content of this element
     std::string name_attr;  // <Data Name='X'>
     Section section = kOther;
@@ -84,12 +135,12 @@ class ChunkDecoder {
   bool decode_record(uint32_t rec_off, uint32_t rec_size, bool recovered, std::string& err);
   bool walk(uint32_t pos, uint32_t end, size_t value_base, size_t value_count, int nest,
             uint32_t* consumed_to, std::string& err);
-  bool read_name(uint32_t& pos, uint32_t end, std::string_view& name, std::string& err);
+  bool read_name(uint32_t& pos, uint32_t end, uint32_t& name, std::string& err);
   bool template_at(uint32_t def_off, TemplateDef& def);
   void render_value(const ValueRef& v, std::string& dst, bool attr);
   void render_scalar(uint8_t type, const uint8_t* p, uint32_t n, std::string& dst, bool attr);
   bool substitute(const ValueRef& v, bool optional, int nest, std::string& err);
-  void open_element(std::string_view name);
+  void open_element(uint32_t name);
   void close_element();
   void finish_attribute();
   std::string* text_target();
@@ -101,7 +152,16 @@ class ChunkDecoder {
   uint64_t chunk_file_off_ = 0;
   ChunkOutput* out_ = nullptr;
 
-  std::unordered_map<uint32_t, std::string> names_;  // chunk string table, converted once
+  // Chunk string table, converted once per chunk. Entries are reused (capacity kept);
+  // refer to them by index: the vector may grow while a record is decoded.
+  std::vector<NameInfo> names_;
+  size_t names_used_ = 0;
+  OffsetCache name_cache_;
+  // Static character data of template bodies (value text tokens), rendered once.
+  std::string text_cache_;
+  std::vector<TextEntry> texts_;
+  OffsetCache text_cache_index_;
+  uint32_t stamp_ = 0;
   std::vector<std::pair<uint32_t, TemplateDef>> templates_;  // per-chunk template cache
   std::vector<ValueRef> values_;  // substitution values of all active template instances
   std::vector<Frame> frames_;     // element stack; frames are reused, never freed
@@ -111,7 +171,7 @@ class ChunkDecoder {
   // Attribute being rendered.
   bool in_attr_ = false;
   bool attr_content_ = false;      // the attribute got a value other than an empty optional
-  std::string_view attr_name_;
+  NameKind attr_kind_ = kNmOther;
   std::string attr_value_;
 
   // TimeCreated/@SystemTime as decoded for _time.

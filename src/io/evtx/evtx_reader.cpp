@@ -45,6 +45,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -60,10 +61,69 @@ using evtx::ChunkDecoder;
 using evtx::ChunkOutput;
 
 bool all_zero(const uint8_t* p, size_t n) {
-  for (size_t i = 0; i < n; ++i)
+  // Word at a time (preallocated logs are mostly zero chunks).
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    uint64_t w[4];
+    std::memcpy(w, p + i, 32);
+    if ((w[0] | w[1] | w[2] | w[3]) != 0) return false;
+  }
+  for (; i < n; ++i)
     if (p[i] != 0) return false;
   return true;
 }
+
+// Worker threads live for the whole process: a run of many small files would
+// otherwise pay a thread start per file and per worker, and lose the decoders'
+// warmed-up buffers. run(n, fn) runs fn on n workers and returns at once; wait()
+// blocks until they are all done. One run at a time (callers serialise on run_m_).
+class WorkerPool {
+ public:
+  static WorkerPool& instance() {
+    static WorkerPool* pool = new WorkerPool;  // never destroyed: workers may still wait at exit
+    return *pool;
+  }
+  std::mutex run_m;  // held by a reader for the whole run..wait span
+
+  void run(unsigned n, std::function<void()> fn) {
+    std::unique_lock lk(m_);
+    while (workers_.size() < n) workers_.emplace_back([this] { loop(); }).detach();
+    fn_ = std::move(fn);
+    tickets_ = n;
+    running_ = n;
+    ++generation_;
+    cv_.notify_all();
+  }
+  void wait() {
+    std::unique_lock lk(m_);
+    done_.wait(lk, [&] { return running_ == 0; });
+    fn_ = nullptr;
+  }
+
+ private:
+  void loop() {
+    uint64_t seen = 0;
+    for (;;) {
+      std::function<void()>* fn;
+      {
+        std::unique_lock lk(m_);
+        cv_.wait(lk, [&] { return generation_ != seen && tickets_ > 0; });
+        --tickets_;
+        if (tickets_ == 0) seen = generation_;
+        fn = &fn_;
+      }
+      (*fn)();
+      std::lock_guard lk(m_);
+      if (--running_ == 0) done_.notify_all();
+    }
+  }
+  std::mutex m_;
+  std::condition_variable cv_, done_;
+  std::vector<std::thread> workers_;
+  std::function<void()> fn_;
+  unsigned tickets_ = 0, running_ = 0;
+  uint64_t generation_ = 0;
+};
 
 struct Emitter {
   const std::string& path;
@@ -173,8 +233,9 @@ void read_evtx(const uint8_t* data, size_t size, const std::string& path, EventS
   threads = unsigned(std::min<size_t>(threads, used_chunks));
 
   if (threads <= 1) {
-    ChunkDecoder dec;
-    ChunkOutput out;
+    // Kept per thread across files: their buffers and caches are reused.
+    thread_local ChunkDecoder dec;
+    thread_local ChunkOutput out;
     for (size_t i = 0; i < used_chunks; ++i) {
       const uint8_t* p;
       size_t n;
@@ -197,33 +258,39 @@ void read_evtx(const uint8_t* data, size_t size, const std::string& path, EventS
     std::mutex m;
     std::condition_variable cv_work, cv_done;
     size_t next = 0, emitted = 0;
-    std::vector<std::thread> pool;
-    pool.reserve(threads);
-    for (unsigned t = 0; t < threads; ++t) {
-      pool.emplace_back([&] {
-        ChunkDecoder dec;
-        for (;;) {
-          size_t i;
-          {
-            std::unique_lock lk(m);
-            cv_work.wait(lk, [&] { return next >= used_chunks || next < emitted + window; });
-            if (next >= used_chunks) return;
-            i = next++;
-          }
-          Slot& s = slots[i % window];
-          s.out.clear();
-          const uint8_t* p;
-          size_t n;
-          uint64_t off;
-          chunk_span(i, p, n, off);
-          if (!skip_chunk(p, n)) dec.decode(p, n, off, i, path, opts.carve, s.out);
-          {
-            std::lock_guard lk(m);
-            s.ready = true;
-          }
-          cv_done.notify_one();
+    WorkerPool& pool = WorkerPool::instance();
+    std::unique_lock run_lock(pool.run_m, std::try_to_lock);
+    auto work = [&] {
+      thread_local ChunkDecoder dec;  // kept across files
+      for (;;) {
+        size_t i;
+        {
+          std::unique_lock lk(m);
+          cv_work.wait(lk, [&] { return next >= used_chunks || next < emitted + window; });
+          if (next >= used_chunks) return;
+          i = next++;
         }
-      });
+        Slot& s = slots[i % window];
+        s.out.clear();
+        const uint8_t* p;
+        size_t n;
+        uint64_t off;
+        chunk_span(i, p, n, off);
+        if (!skip_chunk(p, n)) dec.decode(p, n, off, i, path, opts.carve, s.out);
+        {
+          std::lock_guard lk(m);
+          s.ready = true;
+        }
+        cv_done.notify_one();
+      }
+    };
+    // Another file is being read concurrently on the shared pool: use own threads.
+    std::vector<std::thread> own;
+    if (run_lock.owns_lock()) {
+      pool.run(threads, work);
+    } else {
+      own.reserve(threads);
+      for (unsigned t = 0; t < threads; ++t) own.emplace_back(work);
     }
     for (size_t i = 0; i < used_chunks; ++i) {
       Slot& s = slots[i % window];
@@ -240,7 +307,8 @@ void read_evtx(const uint8_t* data, size_t size, const std::string& path, EventS
       }
       cv_work.notify_all();
     }
-    for (auto& t : pool) t.join();
+    if (run_lock.owns_lock()) pool.wait();
+    for (auto& t : own) t.join();
   }
 
   if (header_ok && em.max_record_id != 0 && header_next_id != 0 && header_next_id <= em.max_record_id)
