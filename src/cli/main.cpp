@@ -42,6 +42,7 @@ struct Progress {
 int main(int argc, char** argv) {
   CLI::App app{"splinter: run Splunk security detections (SPL) directly on raw endpoint logs"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("splinter ") + SPLINTER_VERSION);
 
   engine::HuntOptions opts;
   std::string format = "table", risk_file, out_file, tz = "UTC";
@@ -51,9 +52,13 @@ int main(int argc, char** argv) {
   auto* hunt = app.add_subcommand("hunt", "Run detections over log files, directories or - (stdin)");
   hunt->add_option("paths", opts.inputs, "Log files or directories (XmlWinEventLog, EVTX, JSON; gzip/zstd)")->required();
   hunt->add_option("--content", opts.content_dir, "security_content checkout (detections/, macros/)");
-  hunt->add_option("-d,--detection", opts.detections, "Detection name, id or YAML file (repeatable; default: all)");
+  // Options that may repeat take one value each, so "--macros m.yml a.log b.log" never
+  // swallows a log path.
+  hunt->add_option("-d,--detection", opts.detections, "Detection name, id or YAML file (repeatable; default: all)")
+      ->allow_extra_args(false);
   hunt->add_option("--spl", opts.spl, "Run this SPL search instead of detections");
-  hunt->add_option("--macros", opts.macro_files, "Macros file (YAML or macros.conf) overriding content, e.g. a _filter allowlist");
+  hunt->add_option("--macros", opts.macro_files, "Macros file (YAML or macros.conf) overriding content, e.g. a _filter allowlist (repeatable)")
+      ->allow_extra_args(false);
   hunt->add_option("-f,--format", format, "Result format: table, json, csv")->capture_default_str();
   hunt->add_option("-o,--output", out_file, "Write results to FILE instead of stdout");
   hunt->add_option("--risk", risk_file, "Also write risk events (JSON lines) to FILE");
@@ -67,12 +72,14 @@ int main(int argc, char** argv) {
   std::vector<std::string> list_macros;
   auto* list = app.add_subcommand("list", "List the detections splinter can load, and whether each compiles");
   list->add_option("--content", content_dir, "security_content checkout");
-  list->add_option("--macros", list_macros, "Macros file(s)");
+  list->add_option("--macros", list_macros, "Macros file (repeatable)")->allow_extra_args(false);
 
   std::string spl_text;
   auto* explain = app.add_subcommand("explain", "Show how a detection compiles: expanded SPL and commands");
   explain->add_option("--content", content_dir, "security_content checkout");
-  explain->add_option("-d,--detection", opts.detections, "Detection name, id or YAML file")->required();
+  explain->add_option("-d,--detection", opts.detections, "Detection name, id or YAML file (repeatable)")
+      ->required()
+      ->allow_extra_args(false);
 
   try {
     app.parse(argc, argv);

@@ -48,6 +48,36 @@ std::string_view trim(std::string_view s) {
   while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
   return s.substr(b, e - b);
 }
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+  if (!len || i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  auto c1 = static_cast<unsigned char>(s[i + 1]);
+  if (len == 3 && ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0))) return 0;
+  if (len == 4 && ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90))) return 0;
+  return len;
+}
+
+bool utf8_repair(std::string_view s, std::string& out) {
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t n = utf8_sequence_length(s, i);
+    if (!n) break;
+    i += n;
+  }
+  if (i == s.size()) return false;
+  out.assign(s.substr(0, i));
+  while (i < s.size()) {
+    size_t n = utf8_sequence_length(s, i);
+    if (n) out.append(s.substr(i, n)), i += n;
+    else out += "\xEF\xBF\xBD", ++i;
+  }
+  return true;
+}
+
 bool parse_number(std::string_view s, double& out) {
   s = trim(s);
   if (s.empty() || s.size() > 64) return false;

@@ -17,6 +17,11 @@ bool iends_with(std::string_view s, std::string_view suffix);
 // Position of needle in hay (ASCII case-insensitive, needle already lower case) or npos.
 size_t ifind_lower(std::string_view hay, std::string_view needle_lower, size_t from = 0);
 std::string_view trim(std::string_view s);
+// Length of the valid UTF-8 sequence starting at s[i] (1 for ASCII), 0 if invalid there
+// (overlong forms, surrogates and code points past U+10FFFF are invalid).
+size_t utf8_sequence_length(std::string_view s, size_t i);
+// s with every invalid UTF-8 byte replaced by U+FFFD; false if s was already valid (out untouched).
+bool utf8_repair(std::string_view s, std::string& out);
 // Is the whole string a number as Splunk reads one (optional sign, digits, fraction, exponent)?
 bool parse_number(std::string_view s, double& out);
 std::string format_number(double v);  // 3 -> "3", 2.5 -> "2.5"

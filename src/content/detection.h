@@ -33,6 +33,8 @@ struct Detection {
 
   // The score a risk event gets: rba score, else tags.risk_score, else impact x confidence / 100.
   double score() const;
+  // Whether ESCU's deployment sends risk events for it (TTP, Anomaly, Correlation; not Hunting).
+  bool creates_risk() const;
   // search_name as Enterprise Security shows it: "ESCU - <name> - Rule".
   std::string search_name() const { return "ESCU - " + name + " - Rule"; }
   // "<name in snake case>_filter", the macro security_content appends to every search.

@@ -21,6 +21,11 @@ double Detection::score() const {
   return 0;
 }
 
+bool Detection::creates_risk() const {
+  if (id == "adhoc" || iequals(type, "hunting")) return false;
+  return !risk_objects.empty();
+}
+
 std::string Detection::filter_macro() const {
   std::string out;
   for (char c : name) {

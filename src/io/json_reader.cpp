@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/strings.h"
 #include "io/readers.h"
 #include "io/time_parse.h"
 
@@ -369,6 +370,65 @@ struct ByteClass {
 constexpr ByteClass kInString("\"\\\n");
 constexpr ByteClass kStructural("\"{}[]");
 
+// Rewrites lone surrogate escapes (\uD800-\uDFFF without their pair) as \uFFFD and
+// invalid UTF-8 bytes as U+FFFD. Returns false if there was nothing to repair.
+bool repair_json_text(std::string_view in, std::string& out) {
+  out.clear();
+  out.reserve(in.size());
+  bool changed = false;
+  auto hex4 = [&](size_t i, unsigned& v) {
+    if (i + 4 > in.size()) return false;
+    v = 0;
+    for (size_t k = i; k < i + 4; ++k) {
+      char c = in[k];
+      v <<= 4;
+      if (c >= '0' && c <= '9') v |= unsigned(c - '0');
+      else if (c >= 'a' && c <= 'f') v |= unsigned(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F') v |= unsigned(c - 'A' + 10);
+      else return false;
+    }
+    return true;
+  };
+  size_t i = 0;
+  while (i < in.size()) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c == '\\' && i + 1 < in.size()) {
+      unsigned v, w;
+      if (in[i + 1] == 'u' && hex4(i + 2, v) && v >= 0xD800 && v <= 0xDFFF) {
+        bool pair = v <= 0xDBFF && i + 12 <= in.size() && in[i + 6] == '\\' && in[i + 7] == 'u' && hex4(i + 8, w) &&
+                    w >= 0xDC00 && w <= 0xDFFF;
+        if (pair) {
+          out.append(in.substr(i, 12));
+          i += 12;
+        } else {
+          out += "\\ufffd";
+          i += 6;
+          changed = true;
+        }
+        continue;
+      }
+      out.append(in.substr(i, 2));
+      i += 2;
+      continue;
+    }
+    if (c < 0x80) {
+      out += char(c);
+      ++i;
+      continue;
+    }
+    size_t len = utf8_sequence_length(in, i);
+    if (len) {
+      out.append(in.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 class JsonStreamReader {
  public:
   JsonStreamReader(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st)
@@ -498,6 +558,24 @@ class JsonStreamReader {
   void parse(std::string_view rec, uint64_t off, uint64_t line) {
     element root;
     auto err = parser_.parse(rec.data(), rec.size(), true).get(root);
+    if (err == simdjson::STRING_ERROR || err == simdjson::UTF8_ERROR) {
+      // Windows strings may hold lone UTF-16 surrogates (an attacker controls the command
+      // line) and shippers pass them on as "\ud800" escapes or raw bad bytes. Keep the
+      // event: repair to U+FFFD, as the EVTX reader does, and say so.
+      if (repair_json_text(rec, repaired_)) {
+        auto err2 = parser_.parse(repaired_.data(), repaired_.size(), true).get(root);
+        if (!err2) {
+          InputProblem p;
+          p.file = path_;
+          p.offset = off;
+          p.line = line;
+          p.what = "invalid UTF-16/UTF-8 in a string replaced by U+FFFD";
+          p.warning = true;
+          sink_.on_problem(p);
+          err = err2;
+        }
+      }
+    }
     if (err) {
       reject(off, line, std::string("invalid JSON: ") + simdjson::error_message(err));
       return;
@@ -516,6 +594,7 @@ class JsonStreamReader {
   EventSink& sink_;
   FileStats& st_;
   simdjson::dom::parser parser_;
+  std::string repaired_;
   JsonMapper mapper_;
   Event ev_;
 };

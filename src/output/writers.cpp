@@ -18,6 +18,10 @@ bool parse_format(const std::string& s, Format& out) {
 }
 
 std::string json_quote(std::string_view s) {
+  // Output must be valid JSON even when a log held invalid UTF-8 (values are kept
+  // byte for byte for matching; only the JSON text replaces bad bytes with U+FFFD).
+  std::string fixed;
+  if (utf8_repair(s, fixed)) s = fixed;
   std::string o;
   o.reserve(s.size() + 2);
   o += '"';
@@ -209,6 +213,9 @@ void write_rows(std::ostream& out, const engine::HuntResult& r, Format f) {
 void write_risk_events(std::ostream& out, const engine::HuntResult& r) {
   for (auto& dr : r.results) {
     const auto& d = *dr.detection;
+    // ESCU turns on risk-based alerting for TTP and Anomaly detections, not for Hunting
+    // searches (nor for an ad-hoc --spl search).
+    if (!d.creates_risk()) continue;
     for (auto& row : dr.rows) {
       std::string msg = render_message(d.message, row);
       std::vector<std::string> threat_values, threat_types;
