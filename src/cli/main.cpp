@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand("list", "List the detections splinter can load, and whether each compiles");
   list->add_option("--content", content_dir, "security_content checkout");
   list->add_option("--macros", list_macros, "Macros file (repeatable)")->allow_extra_args(false);
+  bool list_verbose = false;
+  list->add_flag("-v,--verbose", list_verbose, "Say why each detection that does not compile fails");
 
   std::string spl_text;
   auto* explain = app.add_subcommand("explain", "Show how a detection compiles: expanded SPL and commands");
@@ -100,13 +102,8 @@ int main(int argc, char** argv) {
         return 2;
       }
       opts.read.threads = threads;
-      Progress progress;
-      bool tty = isatty(2) && !quiet;
-      if (tty) opts.read.progress = [&](uint64_t b) { progress(b); };
-      engine::HuntResult r = engine::hunt(opts);
-      progress.clear();
-
-      std::ofstream file_out;
+      // Open outputs before the (possibly long) run, so a bad path fails at once.
+      std::ofstream file_out, risk_out;
       std::ostream* out = &std::cout;
       if (!out_file.empty()) {
         file_out.open(out_file);
@@ -116,15 +113,34 @@ int main(int argc, char** argv) {
         }
         out = &file_out;
       }
-      output::write_rows(*out, r, fmt);
-      out->flush();
       if (!risk_file.empty()) {
-        std::ofstream rf(risk_file);
-        if (!rf) {
+        risk_out.open(risk_file);
+        if (!risk_out) {
           std::cerr << "splinter: cannot write " << risk_file << "\n";
           return 2;
         }
-        output::write_risk_events(rf, r);
+      }
+      Progress progress;
+      bool tty = isatty(2) && !quiet;
+      if (tty) opts.read.progress = [&](uint64_t b) { progress(b); };
+      engine::HuntResult r = engine::hunt(opts);
+      progress.clear();
+      if (r.fatal) {
+        for (auto& e : r.content_errors) std::cerr << "splinter: " << e << "\n";
+        std::cerr << "splinter: nothing was run\n";
+        return 4;
+      }
+      output::write_rows(*out, r, fmt);
+      out->flush();
+      bool write_failed = !*out;
+      if (!risk_file.empty()) {
+        output::write_risk_events(risk_out, r);
+        risk_out.close();
+        write_failed |= !risk_out;
+      }
+      if (write_failed) {
+        std::cerr << "splinter: error writing results (disk full?)\n";
+        return 1;
       }
       if (!quiet) output::write_summary(std::cerr, r, verbose);
       // Detections the user named must compile; when running a whole content tree,
@@ -154,7 +170,7 @@ int main(int argc, char** argv) {
         const auto& d = *dr.detection;
         if (*list) {
           std::cout << (dr.error.empty() ? "ok     " : "error  ") << d.id << "  " << d.name << "\n";
-          if (!dr.error.empty() && !content_dir.empty() && false) std::cout << "  " << dr.error << "\n";
+          if (!dr.error.empty() && list_verbose) std::cout << "    " << dr.error << "\n";
         } else {
           std::cout << "detection: " << d.name << " [" << d.id << "]\nfile: " << d.file << "\n";
           auto cd = content::compile_detection(d, r.content->macros);
@@ -166,7 +182,9 @@ int main(int argc, char** argv) {
         ok += dr.error.empty();
       }
       if (*list) std::cerr << ok << " of " << r.results.size() << " detections compile\n";
-      return r.content_errors.empty() ? 0 : 4;
+      if (r.fatal || !r.content_errors.empty()) return 4;
+      // explain names its detections: one that does not compile is a content error.
+      return (*explain && ok != r.results.size()) ? 4 : 0;
     }
   } catch (const std::exception& e) {
     std::cerr << "splinter: internal error: " << e.what() << "\n";

@@ -54,6 +54,7 @@ struct Content {
 
 // Built-in seed detection and macros.
 void load_builtin(Content& c);
+size_t builtin_detection_count();
 // A security_content checkout: detections/**/*.yml (deprecated/ skipped), macros/*.yml.
 void load_content_dir(const std::string& dir, Content& c);
 // One detection YAML file (replaces the detection list when picked by file).

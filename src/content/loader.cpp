@@ -198,6 +198,12 @@ bool load_macros_conf(const std::string& path, Content& c) {
 
 }  // namespace
 
+size_t builtin_detection_count() {
+  size_t n = 0;
+  for (auto& f : builtin_files()) n += f.name != "macros.yml";
+  return n;
+}
+
 void load_builtin(Content& c) {
   for (auto& f : builtin_files()) {
     std::string origin = "builtin:" + std::string(f.name);
@@ -269,14 +275,25 @@ bool load_macros_file(const std::string& path, Content& c) {
     c.errors.push_back({path, "macros file not found"});
     return false;
   }
-  if (path.size() > 5 && path.substr(path.size() - 5) == ".conf") return load_macros_conf(path, c);
-  try {
-    load_macro_yaml(YAML::LoadFile(path), path, c);
-    return true;
-  } catch (const YAML::Exception& e) {
-    c.errors.push_back({path, e.what()});
+  if (path.size() > 5 && path.substr(path.size() - 5) == ".conf") {
+    if (!load_macros_conf(path, c)) {
+      c.errors.push_back({path, "cannot read macros file"});
+      return false;
+    }
+  } else {
+    try {
+      load_macro_yaml(YAML::LoadFile(path), path, c);
+    } catch (const YAML::Exception& e) {
+      c.errors.push_back({path, e.what()});
+      return false;
+    }
+  }
+  // A log file given by mistake parses as YAML but defines nothing: say so.
+  if (!c.macros.defined_from(path)) {
+    c.errors.push_back({path, "defines no macros (expected YAML entries with name and definition, or macros.conf stanzas)"});
     return false;
   }
+  return true;
 }
 
 void add_default_filters(Content& c) {

@@ -43,7 +43,18 @@ HuntResult hunt(const HuntOptions& opts) {
   res.content = std::make_unique<content::Content>();
   content::Content& c = *res.content;
   content::load_builtin(c);
-  if (!opts.content_dir.empty()) content::load_content_dir(opts.content_dir, c);
+  if (!opts.content_dir.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(opts.content_dir, ec)) {
+      c.errors.push_back({opts.content_dir, "content directory not found"});
+      res.fatal = true;
+    } else {
+      size_t before = c.errors.size();
+      content::load_content_dir(opts.content_dir, c);
+      // Not a checkout at all (as opposed to a few unreadable detection files).
+      if (c.errors.size() > before && c.detections.size() <= content::builtin_detection_count()) res.fatal = true;
+    }
+  }
 
   // --detection may name a YAML file outside the content.
   std::vector<std::string> wanted;
@@ -51,6 +62,7 @@ HuntResult hunt(const HuntOptions& opts) {
     std::error_code ec;
     if ((w.ends_with(".yml") || w.ends_with(".yaml")) && std::filesystem::is_regular_file(w, ec)) {
       if (content::load_detection_file(w, c)) wanted.push_back(c.detections.back().id.empty() ? w : c.detections.back().id);
+      else res.fatal = true;
     } else {
       wanted.push_back(w);
     }
@@ -65,12 +77,18 @@ HuntResult hunt(const HuntOptions& opts) {
     wanted = {"adhoc"};
   }
   content::add_default_filters(c);
-  for (auto& m : opts.macro_files) content::load_macros_file(m, c);
+  for (auto& m : opts.macro_files)
+    if (!content::load_macros_file(m, c)) res.fatal = true;
   for (auto& e : c.errors) res.content_errors.push_back(e.where + ": " + e.what);
 
   std::vector<std::string> not_found;
   auto selected = content::select_detections(c, wanted, not_found);
   for (auto& n : not_found) res.content_errors.push_back("no detection named \"" + n + "\" (by name, id or file)");
+  if (!not_found.empty()) res.fatal = true;
+  if (res.fatal) {
+    res.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return res;
+  }
 
   std::vector<content::CompiledDetection> compiled;
   compiled.reserve(selected.size());

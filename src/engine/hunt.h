@@ -36,6 +36,9 @@ struct HuntResult {
   std::unique_ptr<content::Content> content;
   std::vector<DetectionResult> results;
   std::vector<std::string> content_errors;  // unreadable files, unknown --detection names
+  // A content path, macros file or detection the user named could not be used: nothing
+  // was run (results without the user's allowlist or content would mislead).
+  bool fatal = false;
   std::vector<io::FileStats> files;
   std::vector<io::InputProblem> problems;  // first max_problems_kept
   uint64_t problems_total = 0, warnings_total = 0;

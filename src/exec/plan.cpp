@@ -545,7 +545,11 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p) {
   std::string dm = ts.datamodel;
   if (!ts.nodename.empty() && dm.find('.') == std::string::npos) dm += "." + ts.nodename;
   plan->dataset = cim::find_dataset(dm);
-  if (!plan->dataset) throw spl::Error("data model " + dm + " is not supported (supported: Endpoint.Processes)", first.span.begin);
+  if (!plan->dataset) {
+    std::string known;
+    for (auto& d : cim::datasets()) known += (known.empty() ? "" : ", ") + std::string(d.name);
+    throw spl::Error("data model " + dm + " is not supported (supported: " + known + ")", first.span.begin);
+  }
   for (auto& [k, v] : ts.options) {
     std::string key = to_lower(k);
     if (key == "fillnull_value") plan->group.fillnull = v;

@@ -17,6 +17,12 @@ const MacroDef* MacroTable::find(std::string_view name, size_t nargs) const {
   return it == macros_.end() ? nullptr : &it->second;
 }
 
+bool MacroTable::defined_from(std::string_view origin) const {
+  for (auto& [k, m] : macros_)
+    if (m.origin == origin) return true;
+  return false;
+}
+
 std::vector<size_t> MacroTable::arities(std::string_view name) const {
   std::vector<size_t> out;
   for (auto it = macros_.lower_bound(std::make_pair(std::string(name), size_t{0}));

@@ -27,6 +27,8 @@ class MacroTable {
   size_t size() const { return macros_.size(); }
   // Argument counts this name is defined with (ascending), for error messages.
   std::vector<size_t> arities(std::string_view name) const;
+  // Whether any macro in the table came from this origin (file).
+  bool defined_from(std::string_view origin) const;
 
  private:
   std::map<std::pair<std::string, size_t>, MacroDef, std::less<>> macros_;
