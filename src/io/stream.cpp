@@ -255,8 +255,13 @@ bool StreamBuffer::fill() {
 
 void StreamBuffer::consume(size_t n) {
   if (n > avail()) n = avail();
+  // memchr is vectorised in glibc; a byte loop here was a quarter of all reading time.
   const char* p = data();
-  line_ += uint64_t(std::count(p, p + n, '\n'));
+  const char* end = p + n;
+  while ((p = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)))) != nullptr) {
+    ++line_;
+    ++p;
+  }
   pos_ += n;
 }
 
