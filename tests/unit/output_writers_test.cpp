@@ -1,6 +1,7 @@
 // Output writers: JSON validity, message rendering, risk events.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "engine/hunt.h"
@@ -51,4 +52,26 @@ TEST(OutputRisk, NoRiskEventsForAdhocSearches) {
   std::ostringstream out;
   output::write_risk_events(out, r);
   EXPECT_EQ(out.str(), "");
+}
+
+TEST(OutputRisk, BuiltinSeedMatchesUpstreamYaml) {
+  // The built-in copy of the seed detection must give the same rows and risk events
+  // as security_content's own YAML.
+  std::string content = std::string(SPLINTER_SHARED_DIR) + "/content/security_content";
+  if (!std::filesystem::is_directory(content)) GTEST_SKIP() << "no " << content;
+  auto builtin = demo_hunt();
+  engine::HuntOptions o;
+  o.inputs = {std::string(SPLINTER_REPO_DIR) + "/demo"};
+  o.content_dir = content;
+  o.detections = {"f421c250-24e7-11ec-bc43-acde48001122"};
+  auto upstream = engine::hunt(o);
+  ASSERT_EQ(upstream.results.size(), 1u);
+  EXPECT_NE(upstream.results[0].detection->file.find("detections/endpoint/"), std::string::npos);
+  std::ostringstream a, b, c, d;
+  output::write_rows(a, builtin, output::Format::Json);
+  output::write_rows(b, upstream, output::Format::Json);
+  output::write_risk_events(c, builtin);
+  output::write_risk_events(d, upstream);
+  EXPECT_EQ(a.str(), b.str());
+  EXPECT_EQ(c.str(), d.str());
 }
