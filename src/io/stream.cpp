@@ -16,6 +16,13 @@ constexpr size_t kRawChunk = size_t(1) << 20;
 }
 
 struct ByteSource::Impl {
+  // UTF-16 text (a BOM at the start of the decompressed stream): transcoded to UTF-8
+  // so the text readers see one encoding. 0 = not yet known, 1 = UTF-8/bytes, 2 = LE, 3 = BE.
+  int encoding = 0;
+  std::vector<char> u16;      // decompressed UTF-16 bytes not yet transcoded
+  std::string u8;             // transcoded bytes not yet handed out
+  size_t u8_pos = 0;
+  bool u16_eof = false;
   int fd = -1;
   bool own_fd = false;
   // Memory source (no fd).
@@ -132,7 +139,7 @@ void ByteSource::open_memory(const void* data, size_t size) {
   init_decoder(m, kind_, error_);
 }
 
-size_t ByteSource::read(char* out, size_t n) {
+size_t ByteSource::read_decoded(char* out, size_t n) {
   if (impl_->done || n == 0) return 0;
   switch (kind_) {
     case Compression::None: return read_raw(out, n);
@@ -140,6 +147,97 @@ size_t ByteSource::read(char* out, size_t n) {
     case Compression::Zstd: return read_zstd(out, n);
   }
   return 0;
+}
+
+// UTF-16 code units -> UTF-8; a lone surrogate becomes U+FFFD (as the EVTX reader does).
+static void utf16_to_utf8(const unsigned char* p, size_t units, bool big_endian, std::string& out, size_t& used) {
+  auto unit = [&](size_t i) -> unsigned {
+    return big_endian ? (unsigned(p[2 * i]) << 8 | p[2 * i + 1]) : (unsigned(p[2 * i + 1]) << 8 | p[2 * i]);
+  };
+  size_t i = 0;
+  while (i < units) {
+    unsigned c = unit(i);
+    if (c >= 0xD800 && c <= 0xDBFF) {
+      if (i + 1 >= units) break;  // the pair may continue in the next chunk
+      unsigned d = unit(i + 1);
+      if (d >= 0xDC00 && d <= 0xDFFF) {
+        c = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
+        i += 2;
+      } else {
+        c = 0xFFFD;
+        ++i;
+      }
+    } else {
+      if (c >= 0xDC00 && c <= 0xDFFF) c = 0xFFFD;
+      ++i;
+    }
+    if (c < 0x80) {
+      out += char(c);
+    } else if (c < 0x800) {
+      out += char(0xC0 | (c >> 6));
+      out += char(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += char(0xE0 | (c >> 12));
+      out += char(0x80 | ((c >> 6) & 0x3F));
+      out += char(0x80 | (c & 0x3F));
+    } else {
+      out += char(0xF0 | (c >> 18));
+      out += char(0x80 | ((c >> 12) & 0x3F));
+      out += char(0x80 | ((c >> 6) & 0x3F));
+      out += char(0x80 | (c & 0x3F));
+    }
+  }
+  used = i;
+}
+
+size_t ByteSource::read(char* out, size_t n) {
+  Impl& m = *impl_;
+  if (m.encoding == 0) {
+    // Sniff a UTF-16 byte order mark on the first bytes of the decompressed stream.
+    char head[2];
+    size_t got = 0;
+    while (got < 2) {
+      size_t k = read_decoded(head + got, 2 - got);
+      if (k == 0) break;
+      got += k;
+    }
+    bool le = got == 2 && static_cast<unsigned char>(head[0]) == 0xFF && static_cast<unsigned char>(head[1]) == 0xFE;
+    bool be = got == 2 && static_cast<unsigned char>(head[0]) == 0xFE && static_cast<unsigned char>(head[1]) == 0xFF;
+    m.encoding = le ? 2 : be ? 3 : 1;
+    if (m.encoding == 1) m.u8.assign(head, got);  // hand the sniffed bytes out first
+  }
+  if (m.encoding == 1) {
+    if (m.u8_pos < m.u8.size()) {
+      size_t k = std::min(n, m.u8.size() - m.u8_pos);
+      std::memcpy(out, m.u8.data() + m.u8_pos, k);
+      m.u8_pos += k;
+      return k;
+    }
+    return read_decoded(out, n);
+  }
+  // UTF-16: transcode a chunk at a time.
+  while (m.u8_pos == m.u8.size()) {
+    m.u8.clear();
+    m.u8_pos = 0;
+    if (m.u16_eof && m.u16.size() < 2) return 0;
+    size_t have = m.u16.size();
+    m.u16.resize(have + kRawChunk);
+    size_t k = m.u16_eof ? 0 : read_decoded(m.u16.data() + have, kRawChunk);
+    m.u16.resize(have + k);
+    if (k == 0) m.u16_eof = true;
+    size_t used = 0;
+    utf16_to_utf8(reinterpret_cast<const unsigned char*>(m.u16.data()), m.u16.size() / 2, m.encoding == 3, m.u8, used);
+    if (m.u16_eof && used < m.u16.size() / 2) {  // a lone high surrogate at the very end
+      m.u8 += "\xEF\xBF\xBD";
+      used = m.u16.size() / 2;
+    }
+    m.u16.erase(m.u16.begin(), m.u16.begin() + static_cast<std::ptrdiff_t>(used * 2));
+    if (m.u16_eof && m.u8.empty()) return 0;
+  }
+  size_t k = std::min(n, m.u8.size() - m.u8_pos);
+  std::memcpy(out, m.u8.data() + m.u8_pos, k);
+  m.u8_pos += k;
+  return k;
 }
 
 size_t ByteSource::read_raw(char* out, size_t n) {

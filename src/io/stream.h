@@ -25,7 +25,9 @@ class ByteSource {
   bool open(const std::string& path);
   // Opens an in-memory buffer (tests, already-loaded data). The bytes must outlive reads.
   void open_memory(const void* data, size_t size);
-  // Up to n decompressed bytes; 0 at the end or on error (see error()).
+  // Up to n decompressed bytes; 0 at the end or on error (see error()). Text that
+  // starts with a UTF-16 byte order mark comes out transcoded to UTF-8 (offsets then
+  // count UTF-8 bytes).
   size_t read(char* out, size_t n);
 
   Compression compression() const { return kind_; }
@@ -35,6 +37,7 @@ class ByteSource {
  struct Impl;  // decoder state (zlib / zstd handles), defined in stream.cpp
 
  private:
+  size_t read_decoded(char* out, size_t n);
   bool fill_raw();
   size_t read_raw(char* out, size_t n);
   size_t read_gzip(char* out, size_t n);

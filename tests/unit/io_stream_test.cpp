@@ -223,3 +223,22 @@ TEST(IoTime, IsoForms) {
 
 }  // namespace
 }  // namespace splinter::io::testing
+
+TEST(IoStream, Utf16WithBomIsTranscoded) {
+  // "<a>é😀</a>\n" as UTF-16LE and BE with a BOM, plus a lone surrogate -> U+FFFD.
+  const std::u16string text = u"<a>\u00e9\U0001F600</a>\n";
+  for (bool be : {false, true}) {
+    std::string bytes = be ? "\xFE\xFF" : "\xFF\xFE";
+    for (char16_t c : text) {
+      char hi = char(c >> 8), lo = char(c & 0xFF);
+      bytes += be ? std::string{hi, lo} : std::string{lo, hi};
+    }
+    bytes += be ? std::string("\xD8\x00", 2) : std::string("\x00\xD8", 2);  // lone high surrogate at the end
+    splinter::io::ByteSource src;
+    src.open_memory(bytes.data(), bytes.size());
+    std::string out;
+    char buf[3];  // tiny reads cross code point boundaries
+    for (size_t k; (k = src.read(buf, sizeof buf)) > 0;) out.append(buf, k);
+    EXPECT_EQ(out, "<a>\xC3\xA9\xF0\x9F\x98\x80</a>\n\xEF\xBF\xBD") << (be ? "BE" : "LE");
+  }
+}
