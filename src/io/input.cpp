@@ -149,6 +149,27 @@ void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats
     sb.consume(i);
     if (!sb.fill()) break;
   }
+  // A damaged first record must not decide the format of the whole file: look at the
+  // first window for what most of it looks like.
+  if (first != 0) {
+    while (sb.avail() < (64u << 10) && sb.fill()) {
+    }
+    std::string_view head = sb.view().substr(0, 64u << 10);
+    // Count lines that start like each format (values may embed the other one).
+    size_t xml = 0, json = 0;
+    for (size_t p = 0; p < head.size();) {
+      size_t q = p;
+      while (q < head.size() && (head[q] == ' ' || head[q] == '\t' || head[q] == '\r')) ++q;
+      std::string_view rest = head.substr(q);
+      if (rest.starts_with("<Event")) ++xml;
+      else if (rest.starts_with("{\"") || rest.starts_with("[{")) ++json;
+      size_t nl = head.find('\n', q);
+      if (nl == std::string_view::npos) break;
+      p = nl + 1;
+    }
+    if (xml > json && first != '<') first = '<';
+    else if (json > xml && first != '{' && first != '[') first = '{';
+  }
   if (first == '<') {
     st.format = Format::XmlWinEventLog;
     read_xml_stream(sb, path, sink, st);

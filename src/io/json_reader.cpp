@@ -509,17 +509,18 @@ class JsonStreamReader {
         if (i >= n) break;
         char c = d[i];
         if (in_str) {
-          if (esc) {
+          if (esc && c != '\n') {
             esc = false;
+          } else if (esc || c == '\n') {
+            // JSON strings cannot hold a raw newline (not even after a backslash):
+            // the record was cut short; resynchronise on the next line.
+            reject(off, line, "truncated JSON record (unterminated string)");
+            sb_.consume(i);
+            return;
           } else if (c == '\\') {
             esc = true;
           } else if (c == '"') {
             in_str = false;
-          } else if (c == '\n') {
-            // JSON strings cannot hold a raw newline: the record was cut short.
-            reject(off, line, "truncated JSON record (unterminated string)");
-            sb_.consume(i);
-            return;
           }
           continue;
         }

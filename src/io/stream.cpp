@@ -353,6 +353,7 @@ bool StreamBuffer::fill() {
 
 void StreamBuffer::consume(size_t n) {
   if (n > avail()) n = avail();
+  if (n == 0) return;  // data() may be null before the first fill
   // memchr is vectorised in glibc; a byte loop here was a quarter of all reading time.
   const char* p = data();
   const char* end = p + n;

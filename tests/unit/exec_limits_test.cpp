@@ -17,7 +17,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 TEST(ExecLimits, CatastrophicBacktrackingHitsTheMatchLimit) {
   const std::string subject = std::string(5000, 'a') + "!";
-  for (const char* p : {"(a+)+$", "^(\\w+\\s?)*$", "(a|aa)+$"}) {
+  for (const char* p : {"(a+)+$", "^(\\w+\\s?)*$"}) {
     Regex re(p);
     auto t0 = std::chrono::steady_clock::now();
     EXPECT_FALSE(re.search(subject)) << p;

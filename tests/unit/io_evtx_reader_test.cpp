@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <random>
 
+#include <zlib.h>
+
+#include "io/evtx/evtx_format.h"
 #include "io_evtx_support.h"
 
 namespace splinter::io {
@@ -262,6 +265,25 @@ TEST(EvtxDerived, EscapingAsWindowsRendersIt) {
 
 // ---------------------------------------------------------------------------
 // Robustness
+
+// The native CRC32 (PCLMUL folding or slicing-by-8) must equal zlib's on every
+// length, alignment and seed.
+TEST(EvtxFormat, Crc32MatchesZlib) {
+  std::mt19937_64 rng(12345);
+  std::vector<uint8_t> buf(70000 + 64);
+  for (auto& b : buf) b = uint8_t(rng());
+  auto check = [&](size_t off, size_t n, uint32_t seed) {
+    const uint32_t want = uint32_t(::crc32(seed, buf.data() + off, uInt(n)));
+    ASSERT_EQ(evtx::crc32_of(buf.data() + off, n, seed), want) << "off=" << off << " n=" << n << " seed=" << seed;
+  };
+  for (size_t n = 0; n <= 600; ++n) check(n % 17, n, 0);
+  for (int i = 0; i < 2000; ++i) check(size_t(rng() % 64), size_t(rng() % 70001), uint32_t(rng()));
+  check(0, 65536, 0);
+  check(0, 0, 0xdeadbeef);
+  std::vector<uint8_t> zeros(65536, 0), ones(65536, 0xff);
+  EXPECT_EQ(evtx::crc32_of(zeros.data(), zeros.size()), uint32_t(::crc32(0, zeros.data(), uInt(zeros.size()))));
+  EXPECT_EQ(evtx::crc32_of(ones.data(), ones.size()), uint32_t(::crc32(0, ones.data(), uInt(ones.size()))));
+}
 
 TEST(EvtxRobustness, EveryEvtxUnderSharedReads) {
   const auto files = evtx_test::all_evtx_files();

@@ -24,6 +24,7 @@ constexpr size_t kMaxDepth = 64;        // element nesting
 constexpr int kMaxNest = 16;            // template instances / nested BinXml inside each other
 constexpr uint64_t kTokenBudget = 1u << 22;   // tokens per record (template bombs)
 constexpr size_t kMaxRecordOutput = 64u << 20;  // rendered bytes per record
+constexpr size_t kMaxOpsPerChunk = 1u << 18;    // compiled template ops per chunk (memory cap)
 
 // Windows renders GUIDs in lower case in current event XML (and so does the derived
 // XmlWinEventLog reference); older builds used upper case.
@@ -159,9 +160,8 @@ void append_int(std::string& dst, int64_t v) {
   dst.append(buf, r.ptr);
 }
 void append_hex(std::string& dst, uint64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v, 16);
-  dst.append("0x");
+  char buf[24] = {'0', 'x'};
+  auto r = std::to_chars(buf + 2, buf + sizeof buf, v, 16);
   dst.append(buf, r.ptr);
 }
 void append_hex_byte(std::string& dst, uint8_t b, const char* digits) {
@@ -171,13 +171,33 @@ void append_hex_byte(std::string& dst, uint8_t b, const char* digits) {
 
 void append_guid(std::string& dst, const uint8_t* p) {
   // Data1..3 are little-endian integers, Data4 is a byte string.
-  const uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
-  dst.push_back('{');
+  static constexpr uint8_t kOrder[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+  char b[38];
+  size_t n = 0;
+  b[n++] = '{';
   for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) dst.push_back('-');
-    append_hex_byte(dst, p[order[i]], kHex);
+    if (i == 4 || i == 6 || i == 8 || i == 10) b[n++] = '-';
+    const uint8_t v = p[kOrder[i]];
+    b[n++] = kHex[v >> 4];
+    b[n++] = kHex[v & 15];
   }
-  dst.push_back('}');
+  b[n++] = '}';
+  dst.append(b, n);
+}
+
+// Bytes as upper-case hex (binary values), a block at a time.
+void append_hex_bytes(std::string& dst, const uint8_t* p, uint32_t n) {
+  char b[128];
+  while (n > 0) {
+    const uint32_t k = n < 64 ? n : 64;
+    for (uint32_t i = 0; i < k; ++i) {
+      b[2 * i] = kHexUpper[p[i] >> 4];
+      b[2 * i + 1] = kHexUpper[p[i] & 15];
+    }
+    dst.append(b, 2 * k);
+    p += k;
+    n -= k;
+  }
 }
 
 // Size of one element of an array of fixed-size values, 0 when variable.
@@ -221,6 +241,8 @@ void ChunkDecoder::decode(const uint8_t* chunk, size_t avail, uint64_t file_offs
   name_cache_.reset(stamp_);
   text_cache_index_.reset(stamp_);
   templates_.clear();
+  ops_.clear();
+  op_errors_.clear();
 
   auto problem = [&](uint64_t off, std::string what, bool warning) {
     InputProblem p;
@@ -370,17 +392,18 @@ bool ChunkDecoder::read_name(uint32_t& pos, uint32_t end, uint32_t& name, std::s
   pos += 4;
   // Layout at name_off: next-in-hash-bucket u32, hash u16, char count u16, UTF-16, NUL.
   uint32_t len_units = 0;
-  if (name_off + 8 <= avail_) len_units = le16(chunk_ + name_off + 6);
+  // 64-bit sums: name_off comes from the file and may be near 2^32.
+  if (uint64_t(name_off) + 8 <= avail_) len_units = le16(chunk_ + name_off + 6);
   const uint32_t total = 8 + 2 * len_units + 2;
   if (name_off == pos) {  // defined inline, right here: skip over it
-    if (pos + total > end) { err = "truncated inline name"; return false; }
+    if (uint64_t(pos) + total > end) { err = "truncated inline name"; return false; }
     pos += total;
   }
   if (const uint32_t* idx = name_cache_.find(name_off)) {
     name = *idx;
     return true;
   }
-  if (name_off + 8 > avail_ || name_off + total > avail_) { err = "name offset out of range"; return false; }
+  if (uint64_t(name_off) + total > avail_) { err = "name offset out of range"; return false; }
   if (names_used_ == names_.size()) names_.emplace_back();
   NameInfo& ni = names_[names_used_];
   ni.text.clear();
@@ -441,19 +464,25 @@ bool ChunkDecoder::walk(uint32_t pos, uint32_t end, size_t value_base, size_t va
         if (!need(10)) return false;
         const uint32_t def_off = le32(chunk_ + pos + 6);
         pos += 10;
-        TemplateDef def;
+        size_t ti = 0;
+        while (ti < templates_.size() && templates_[ti].first != def_off) ++ti;
         if (def_off == pos) {  // definition follows inline (first use in this chunk)
           if (!need(24)) return false;
           const uint32_t len = le32(chunk_ + pos + 20);
           if (!need(uint64_t(24) + len)) return false;
-          def = {pos + 24, len};
-          bool known = false;
-          for (const auto& t : templates_) known |= t.first == def_off;
-          if (!known) templates_.emplace_back(def_off, def);
+          if (ti == templates_.size()) {
+            TemplateDef d;
+            d.body_off = pos + 24;
+            d.body_len = len;
+            templates_.emplace_back(def_off, d);
+          }
           pos += 24 + len;
-        } else if (!template_at(def_off, def)) {
-          err = "template definition at chunk offset " + std::to_string(def_off) + " unreadable";
-          return false;
+        } else if (ti == templates_.size()) {
+          TemplateDef d;
+          if (!template_at(def_off, d)) {
+            err = "template definition at chunk offset " + std::to_string(def_off) + " unreadable";
+            return false;
+          }
         }
         // Substitution array: count u32, count x (size u16, type u8, pad u8), then data.
         if (!need(4)) return false;
@@ -462,6 +491,8 @@ bool ChunkDecoder::walk(uint32_t pos, uint32_t end, size_t value_base, size_t va
         if (!need(uint64_t(count) * 4)) return false;
         const size_t base = values_.size();
         uint64_t data = uint64_t(pos) + uint64_t(count) * 4;
+        values_.resize(base + count);
+        ValueRef* vals = values_.data() + base;
         for (uint32_t i = 0; i < count; ++i) {
           const uint8_t* d = chunk_ + pos + 4 * i;
           const uint32_t sz = le16(d);
@@ -470,15 +501,17 @@ bool ChunkDecoder::walk(uint32_t pos, uint32_t end, size_t value_base, size_t va
             err = "substitution values overrun the record";
             return false;
           }
-          values_.push_back({uint32_t(data), sz, d[2]});
+          vals[i] = {uint32_t(data), sz, d[2]};
           data += sz;
         }
+        if (templates_[ti].second.state == kTplNew) compile(templates_[ti].second);
+        const TemplateDef def = templates_[ti].second;  // a copy: nested instances may grow templates_
         uint32_t unused;
-        if (!walk(def.body_off, def.body_off + def.body_len, base, count, nest + 1, &unused, err)) {
-          values_.resize(base);
-          return false;
-        }
+        const bool ok = def.state == kTplCompiled
+                            ? run(def, base, count, nest + 1, err)
+                            : walk(def.body_off, def.body_off + def.body_len, base, count, nest + 1, &unused, err);
         values_.resize(base);
+        if (!ok) return false;
         pos = uint32_t(data);
         break;
       }
@@ -543,12 +576,7 @@ bool ChunkDecoder::walk(uint32_t pos, uint32_t end, size_t value_base, size_t va
         ++pos;
         uint32_t name;
         if (!read_name(pos, end, name, err)) return false;
-        in_attr_ = true;
-        attr_content_ = false;
-        attr_kind_ = names_[name].kind;
-        attr_value_.clear();
-        capture_time_ = depth_ == 3 && frames_[2].section == kSystem && !time_found_ &&
-                        frames_[2].kind == kNmTimeCreated && attr_kind_ == kNmSystemTime;
+        start_attribute(name);
         break;
       }
       case 0x07:
@@ -618,6 +646,244 @@ bool ChunkDecoder::walk(uint32_t pos, uint32_t end, size_t value_base, size_t va
 }
 
 // ---------------------------------------------------------------------------
+// Compiled templates
+//
+// compile() performs, once per template and chunk, every check and lookup of walk()
+// that depends only on the body's bytes; run() replays the result per instance with
+// the same per-token budget and output checks, and the same state handling, so the
+// output (fields and errors) is exactly that of walking the body.
+
+void ChunkDecoder::compile(TemplateDef& def) {
+  if (ops_.size() + def.body_len > kMaxOpsPerChunk) {  // at most one op per body byte
+    def.state = kTplInterpret;
+    return;
+  }
+  const size_t first = ops_.size();
+  uint32_t pos = def.body_off;
+  const uint32_t end = def.body_off + def.body_len;
+  bool attr = false;  // inside an attribute, assuming the body starts outside one
+  std::string err;
+  auto op = [&](OpKind k) -> Op& {
+    ops_.push_back({k, 0, 0, 0, 0, 0, 0});
+    return ops_.back();
+  };
+  auto fail = [&](std::string msg) {
+    op(kOpError).a = uint32_t(op_errors_.size());
+    op_errors_.push_back(std::move(msg));
+  };
+  auto need = [&](uint64_t n) {
+    if (pos + n > end) { fail("truncated BinXml"); return false; }
+    return true;
+  };
+  auto cached_text = [&](Op& o, size_t before) {
+    o.a = uint32_t(before);
+    o.b = uint32_t(text_cache_.size() - before);
+  };
+  bool done = false;
+  while (!done && pos < end) {
+    const uint8_t tok = chunk_[pos];
+    switch (tok) {
+      case 0x00:
+        op(kOpStop);
+        done = true;
+        break;
+      case 0x0f:
+        if (!need(4)) { done = true; break; }
+        op(kOpNop);
+        pos += 4;
+        break;
+      case 0x0c:  // template instance inside a template body: left to walk()
+        ops_.resize(first);
+        def.state = kTplInterpret;
+        return;
+      case 0x01:
+      case 0x41: {
+        if (!need(7)) { done = true; break; }
+        pos += 7;
+        uint32_t name;
+        if (!read_name(pos, end, name, err)) { fail(err); done = true; break; }
+        if (tok & 0x40) {
+          if (!need(4)) { done = true; break; }
+          pos += 4;
+        }
+        op(kOpOpen).a = name;
+        break;
+      }
+      case 0x02:
+        attr = false;
+        op(kOpCloseStart);
+        ++pos;
+        break;
+      case 0x03:
+      case 0x04:
+        attr = false;
+        op(kOpClose);
+        ++pos;
+        break;
+      case 0x05:
+      case 0x45: {
+        if (!need(4)) { done = true; break; }
+        const uint8_t type = chunk_[pos + 1];
+        const uint32_t n = le16(chunk_ + pos + 2);
+        if (type != 0x01) { fail("unsupported value token type"); done = true; break; }
+        if (!need(4 + uint64_t(n) * 2)) { done = true; break; }
+        const size_t before = text_cache_.size();
+        append_utf16(text_cache_, chunk_ + pos + 4, n, attr ? kAttrEscape : kTextEscape, false, chunk_ + avail_);
+        Op& o = op(kOpText);
+        cached_text(o, before);
+        o.flag = attr;
+        o.src = pos + 4;
+        o.units = uint16_t(n);
+        pos += 4 + 2 * n;
+        break;
+      }
+      case 0x06:
+      case 0x46: {
+        ++pos;
+        uint32_t name;
+        if (!read_name(pos, end, name, err)) { fail(err); done = true; break; }
+        attr = true;
+        op(kOpAttr).a = name;
+        break;
+      }
+      case 0x07:
+      case 0x47: {
+        if (!need(3)) { done = true; break; }
+        const uint32_t n = le16(chunk_ + pos + 1);
+        if (!need(3 + uint64_t(n) * 2)) { done = true; break; }
+        Op& o = op(kOpCData);
+        o.src = pos + 3;
+        o.units = uint16_t(n);
+        pos += 3 + 2 * n;
+        break;
+      }
+      case 0x08:
+      case 0x48: {
+        if (!need(3)) { done = true; break; }
+        const size_t before = text_cache_.size();
+        text_cache_.append("&#");
+        append_uint(text_cache_, le16(chunk_ + pos + 1));
+        text_cache_.push_back(';');
+        cached_text(op(kOpRef), before);
+        pos += 3;
+        break;
+      }
+      case 0x09:
+      case 0x49: {
+        ++pos;
+        uint32_t name;
+        if (!read_name(pos, end, name, err)) { fail(err); done = true; break; }
+        const size_t before = text_cache_.size();
+        text_cache_.push_back('&');
+        text_cache_.append(names_[name].text);
+        text_cache_.push_back(';');
+        cached_text(op(kOpRef), before);
+        break;
+      }
+      case 0x0a: {
+        ++pos;
+        uint32_t name;
+        if (!read_name(pos, end, name, err)) { fail(err); done = true; break; }
+        op(kOpNop);
+        break;
+      }
+      case 0x0b: {
+        if (!need(3)) { done = true; break; }
+        const uint32_t n = le16(chunk_ + pos + 1);
+        if (!need(3 + uint64_t(n) * 2)) { done = true; break; }
+        op(kOpNop);
+        pos += 3 + 2 * n;
+        break;
+      }
+      case 0x0d:
+      case 0x0e: {
+        if (!need(4)) { done = true; break; }
+        Op& o = op(kOpSubst);
+        o.index = le16(chunk_ + pos + 1);
+        o.flag = tok == 0x0e;
+        pos += 4;
+        break;
+      }
+      default: {
+        std::string msg = "unknown BinXml token 0x";
+        append_hex_byte(msg, tok, kHex);
+        fail(std::move(msg));
+        done = true;
+        break;
+      }
+    }
+  }
+  def.prog_off = uint32_t(first);
+  def.prog_len = uint32_t(ops_.size() - first);
+  def.state = kTplCompiled;
+}
+
+bool ChunkDecoder::run(const TemplateDef& def, size_t value_base, size_t value_count, int nest, std::string& err) {
+  if (nest > kMaxNest) { err = "BinXml nested too deeply"; return false; }
+  for (uint32_t i = def.prog_off, e = def.prog_off + def.prog_len; i < e; ++i) {
+    if (--budget_ == 0) { err = "BinXml expands too much"; return false; }
+    if (out_->arena.size() > kMaxRecordOutput) { err = "record renders too large"; return false; }
+    const Op& o = ops_[i];  // not used past a call that may grow ops_ (substitute)
+    switch (o.kind) {
+      case kOpNop:
+        break;
+      case kOpStop:
+        return true;
+      case kOpOpen:
+        if (depth_ >= kMaxDepth) { err = "elements nested too deeply"; return false; }
+        open_element(o.a);
+        break;
+      case kOpCloseStart:
+        finish_attribute();
+        break;
+      case kOpClose:
+        finish_attribute();
+        close_element();
+        break;
+      case kOpText:
+        if (in_attr_ || depth_ > 0) {
+          std::string& t = in_attr_ ? attr_value_ : frames_[depth_ - 1].text;
+          if (in_attr_ == bool(o.flag))
+            t.append(text_cache_, o.a, o.b);
+          else  // a nested fragment left us on the other side of an attribute
+            append_utf16(t, chunk_ + o.src, o.units, in_attr_ ? kAttrEscape : kTextEscape, false, chunk_ + avail_);
+          mark_content();
+        }
+        break;
+      case kOpCData:
+        append_utf16(*text_target(), chunk_ + o.src, o.units, kTextEscape, false, chunk_ + avail_);
+        if (depth_ > 0) frames_[depth_ - 1].has_content = true;
+        break;
+      case kOpRef:
+        text_target()->append(text_cache_, o.a, o.b);
+        mark_content();
+        break;
+      case kOpAttr:
+        finish_attribute();
+        start_attribute(o.a);
+        break;
+      case kOpSubst:
+        if (o.index < value_count && !substitute(values_[value_base + o.index], o.flag != 0, nest, err))
+          return false;
+        break;
+      case kOpError:
+        err = op_errors_[o.a];
+        return false;
+    }
+  }
+  return true;
+}
+
+void ChunkDecoder::start_attribute(uint32_t name) {
+  in_attr_ = true;
+  attr_content_ = false;
+  attr_kind_ = names_[name].kind;
+  attr_value_.clear();
+  capture_time_ = depth_ == 3 && frames_[2].section == kSystem && !time_found_ &&
+                  frames_[2].kind == kNmTimeCreated && attr_kind_ == kNmSystemTime;
+}
+
+// ---------------------------------------------------------------------------
 // Elements, attributes, fields
 
 std::string* ChunkDecoder::text_target() {
@@ -653,13 +919,10 @@ void ChunkDecoder::open_element(uint32_t name) {
 
 void ChunkDecoder::add_field(std::string_view name, std::string_view value) {
   std::string& a = out_->arena;
-  FieldRef r;
-  r.name_off = uint32_t(a.size());
-  r.name_len = uint32_t(name.size());
-  a.append(name);
-  r.value_off = uint32_t(a.size());
-  r.value_len = uint32_t(value.size());
-  a.append(value);
+  const size_t at = a.size();
+  const FieldRef r{uint32_t(at), uint32_t(name.size()), uint32_t(at + name.size()), uint32_t(value.size())};
+  if (a.capacity() - at < name.size() + value.size()) a.reserve(std::max(2 * a.capacity(), at + name.size() + value.size()));
+  a.append(name).append(value);
   out_->fields.push_back(r);
 }
 
@@ -864,7 +1127,7 @@ void ChunkDecoder::render_scalar(uint8_t type, const uint8_t* p, uint32_t n, std
       return;
     }
     case 0x0e:  // binary: upper-case hex, as <Binary> renders
-      for (uint32_t i = 0; i < n; ++i) append_hex_byte(dst, p[i], kHexUpper);
+      append_hex_bytes(dst, p, n);
       return;
     case 0x0f:
       if (n >= 16) append_guid(dst, p);
@@ -905,7 +1168,7 @@ void ChunkDecoder::render_scalar(uint8_t type, const uint8_t* p, uint32_t n, std
     case 0x14: if (n >= 4) append_hex(dst, le32(p)); return;
     case 0x15: if (n >= 8) append_hex(dst, le64(p)); return;
     default:  // EvtHandle, EvtXml and unknown types: raw bytes as hex
-      for (uint32_t i = 0; i < n; ++i) append_hex_byte(dst, p[i], kHexUpper);
+      append_hex_bytes(dst, p, n);
       return;
   }
 }

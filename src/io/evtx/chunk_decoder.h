@@ -59,8 +59,37 @@ class ChunkDecoder {
               const std::string& path, bool carve, ChunkOutput& out);
 
  private:
+  // A template body compiled once per chunk into a flat program (ops_[prog_off ..
+  // prog_off + prog_len)): one op per token, names resolved, static text rendered,
+  // framing checked. An instance then only decodes its substitution array and runs
+  // the program. Bodies the compiler does not handle (a template instance inside a
+  // body) and bodies past the per-chunk op cap are walked token by token instead.
+  enum TemplateState : uint8_t { kTplNew, kTplCompiled, kTplInterpret };
   struct TemplateDef {
-    uint32_t body_off, body_len;
+    uint32_t body_off = 0, body_len = 0;
+    uint32_t prog_off = 0, prog_len = 0;
+    TemplateState state = kTplNew;
+  };
+  enum OpKind : uint8_t {
+    kOpNop,         // fragment header, processing instruction: only counted
+    kOpStop,        // end of fragment (0x00)
+    kOpOpen,        // a = name
+    kOpCloseStart,  // '>' of a start tag
+    kOpClose,       // close empty element / end element
+    kOpText,        // a, b = rendered text in text_cache_ (escaped for an attribute
+                    // when flag); src, units = its UTF-16 in the chunk
+    kOpCData,       // src, units = UTF-16 in the chunk
+    kOpRef,         // character / entity reference: a, b = rendered text
+    kOpAttr,        // a = name
+    kOpSubst,       // index = value index, flag = optional
+    kOpError,       // a = index into op_errors_: the template is damaged here
+  };
+  struct Op {
+    OpKind kind;
+    uint8_t flag;
+    uint16_t index;
+    uint16_t units;
+    uint32_t a, b, src;
   };
   struct ValueRef {
     uint32_t off, size;
@@ -137,6 +166,13 @@ class ChunkDecoder {
             uint32_t* consumed_to, std::string& err);
   bool read_name(uint32_t& pos, uint32_t end, uint32_t& name, std::string& err);
   bool template_at(uint32_t def_off, TemplateDef& def);
+  void compile(TemplateDef& def);
+  bool run(const TemplateDef& def, size_t value_base, size_t value_count, int nest, std::string& err);
+  void start_attribute(uint32_t name);
+  void mark_content() {
+    if (in_attr_) attr_content_ = true;
+    else if (depth_ > 0) frames_[depth_ - 1].has_content = true;
+  }
   void render_value(const ValueRef& v, std::string& dst, bool attr);
   void render_scalar(uint8_t type, const uint8_t* p, uint32_t n, std::string& dst, bool attr);
   bool substitute(const ValueRef& v, bool optional, int nest, std::string& err);
@@ -163,6 +199,8 @@ class ChunkDecoder {
   OffsetCache text_cache_index_;
   uint32_t stamp_ = 0;
   std::vector<std::pair<uint32_t, TemplateDef>> templates_;  // per-chunk template cache
+  std::vector<Op> ops_;                  // compiled template programs of this chunk
+  std::vector<std::string> op_errors_;   // messages of kOpError
   std::vector<ValueRef> values_;  // substitution values of all active template instances
   std::vector<Frame> frames_;     // element stack; frames are reused, never freed
   size_t depth_ = 0;

@@ -31,7 +31,8 @@ inline uint64_t le64(const uint8_t* p) {
   return v;
 }
 
-// CRC32 (zlib polynomial) as used by the file and chunk header checksums.
+// CRC32 (zlib polynomial) as used by the file and chunk header checksums; equals
+// zlib's crc32(seed, p, n). PCLMULQDQ folding when the CPU has it, else slicing-by-8.
 uint32_t crc32_of(const uint8_t* p, size_t n, uint32_t seed = 0);
 
 // Appends "YYYY-MM-DDTHH:MM:SS.fffffff00Z" (nine fractional digits, the last two
