@@ -4,6 +4,7 @@
 #   scripts/fuzz.sh          # 60 s per target
 #   scripts/fuzz.sh 20       # CI-friendly: 20 s per target
 #   FUZZ_TARGETS="spl xml" scripts/fuzz.sh 300
+#   FUZZ_RUNS=10000000 scripts/fuzz.sh 3600   # stop each target at 10 M executions (or the time)
 # Corpora live in build-fuzz/corpus/<target> and grow from run to run; they are seeded
 # from fuzz/seeds/<target>, tests/regress/<target> and, at run time, from ../shared
 # (cases and public logs; nothing from ../shared is copied into the repository).
@@ -66,11 +67,13 @@ run_one() {
   local dirs=("$out/corpus/$t" "fuzz/seeds/$t")
   [ -d "tests/regress/$t" ] && dirs+=("tests/regress/$t")
   [ -d "$seeds/$t" ] && dirs+=("$seeds/$t")
+  local runs=()
+  [ -n "${FUZZ_RUNS:-}" ] && runs=(-runs="$FUZZ_RUNS")
   local dict=()
   [ -f "fuzz/$t.dict" ] && dict=(-dict="fuzz/$t.dict")
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
     "$out/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len="${maxlen[$t]}" \
-    -print_final_stats=1 -artifact_prefix="$out/artifacts/$t/" "${dict[@]}" "${dirs[@]}" >"$log" 2>&1
+    "${runs[@]}" -print_final_stats=1 -artifact_prefix="$out/artifacts/$t/" "${dict[@]}" "${dirs[@]}" >"$log" 2>&1
 }
 
 rc=0

@@ -20,6 +20,9 @@ struct InputProblem {
   uint64_t line = 0;    // 0 when not line-based
   std::string what;
   bool warning = false;  // a warning does not lose a record (e.g. EVTX dirty header)
+  // Records this error lost (counted in FileStats::rejected): usually 1; a damaged
+  // stretch of an EVTX chunk may stand for several, 0 for a file-level error.
+  uint64_t records = 1;
 };
 
 struct FileStats {

@@ -86,7 +86,7 @@ void check_reconciles(const io::FileStats& st, const Collect& c) {
   for (const auto& p : c.problems) {
     EXPECT_EQ(p.file, st.path);
     EXPECT_FALSE(p.what.empty());
-    if (!p.warning) ++errors;
+    if (!p.warning) errors += p.records;
   }
   EXPECT_GE(errors, st.rejected);
 }
@@ -316,11 +316,11 @@ TEST(OutputSoak, CorruptedRealLogsLoseOnlyTheDamagedRecords) {
   engine::HuntResult res = engine::hunt(o);
   EXPECT_TRUE(res.has_input_errors());
   EXPECT_FALSE(res.has_content_errors());
-  uint64_t rejected = 0;
+  uint64_t damaged_files = 0;  // an error report may stand for several records (EVTX)
   for (const auto& f : res.files) {
     EXPECT_EQ(f.read, f.parsed + f.rejected) << f.path;
-    rejected += f.rejected;
+    damaged_files += f.rejected > 0;
   }
-  EXPECT_GE(res.problems_total, rejected);
+  EXPECT_GE(res.problems_total, damaged_files);
   EXPECT_GE(res.files.size(), n - 1);
 }

@@ -244,12 +244,13 @@ void ChunkDecoder::decode(const uint8_t* chunk, size_t avail, uint64_t file_offs
   ops_.clear();
   op_errors_.clear();
 
-  auto problem = [&](uint64_t off, std::string what, bool warning) {
+  auto problem = [&](uint64_t off, std::string what, bool warning, uint64_t records = 1) {
     InputProblem p;
     p.file = path;
     p.offset = file_offset + off;
     p.what = "chunk " + std::to_string(index) + ": " + std::move(what);
     p.warning = warning;
+    p.records = warning ? 0 : records;
     out.problems.push_back({out.records.size(), std::move(p)});
   };
 
@@ -267,7 +268,8 @@ void ChunkDecoder::decode(const uint8_t* chunk, size_t avail, uint64_t file_offs
     return;
   } else {
     if (avail_ < kChunkSize)
-      problem(0, "chunk truncated: " + std::to_string(avail_) + " of 65536 bytes present", false);
+      // A warning: the records it cuts off are reported (and counted) one by one below.
+      problem(0, "chunk truncated: " + std::to_string(avail_) + " of 65536 bytes present", true);
     const uint32_t header_crc = crc32_of(chunk + 128, kChunkHeaderSize - 128, crc32_of(chunk, 120));
     if (header_crc != le32(chunk + 124)) problem(0, "chunk header checksum mismatch", true);
     const uint32_t free_off = le32(chunk + 48);
@@ -287,6 +289,19 @@ void ChunkDecoder::decode(const uint8_t* chunk, size_t avail, uint64_t file_offs
   }
 
   std::string err;
+  // Record ids bracket a damaged stretch: the records between the last good one (or
+  // the chunk header's first id) and the next good one (or its last id) are the ones
+  // lost. The estimate is capped by how many records fit in the stretch, and a
+  // stretch always counts as at least one, so read = parsed + rejected holds.
+  const uint64_t hdr_first_id = magic_ok ? le64(chunk + 24) : 0;
+  const uint64_t hdr_last_id = magic_ok ? le64(chunk + 32) : 0;
+  bool have_prev = magic_ok && hdr_first_id > 0 && hdr_first_id <= hdr_last_id;
+  uint64_t prev_id = have_prev ? hdr_first_id - 1 : 0;
+  auto lost_between = [&](uint32_t from, uint32_t to, bool have_next, uint64_t next_id) {
+    const uint64_t cap = std::max<uint64_t>(1, (to - from) / kMinRecordSize);
+    if (!have_prev || !have_next || next_id <= prev_id + 1) return uint64_t(1);
+    return std::min<uint64_t>(next_id - prev_id - 1, cap);
+  };
   // Trusted region: records back to back from offset 512 up to the free space offset.
   while (pos + kMinRecordSize <= limit) {
     const uint32_t size = le32(chunk + pos + 4);
@@ -294,13 +309,6 @@ void ChunkDecoder::decode(const uint8_t* chunk, size_t avail, uint64_t file_offs
     const bool size_ok = magic && size >= kMinRecordSize && size <= limit - pos &&
                          le32(chunk + pos + size - 4) == size;
     if (!size_ok) {
-      if (magic) {
-        ++out.read;
-        ++out.rejected;
-        problem(pos, "record with bad size " + std::to_string(size) + "; skipped", false);
-      } else {
-        problem(pos, "no record signature where a record should start", false);
-      }
       // Resynchronise on the next plausible record header.
       uint32_t next = pos + 1;
       for (; next + kMinRecordSize <= limit; ++next) {
@@ -308,14 +316,27 @@ void ChunkDecoder::decode(const uint8_t* chunk, size_t avail, uint64_t file_offs
         const uint32_t s = le32(chunk + next + 4);
         if (s >= kMinRecordSize && s <= limit - next && le32(chunk + next + s - 4) == s) break;
       }
+      const bool have_next = next + kMinRecordSize <= limit;
+      const uint64_t next_id = have_next ? le64(chunk + next + 8) : hdr_last_id + 1;
+      const uint64_t lost = lost_between(pos, next, have_next || magic_ok, next_id);
+      out.read += lost;
+      out.rejected += lost;
+      const std::string what = magic ? "record with bad size " + std::to_string(size)
+                                     : std::string("no record signature where a record should start");
+      problem(pos, what + "; " + std::to_string(next - pos) + " bytes (" + std::to_string(lost) +
+                       (lost == 1 ? " record" : " records") + ") skipped",
+              false, lost);
       pos = next;
       continue;
     }
     ++out.read;
+    const uint64_t id = le64(chunk + pos + 8);
     if (!decode_record(pos, size, false, err)) {
       ++out.rejected;
-      problem(pos, "record " + std::to_string(le64(chunk + pos + 8)) + ": " + err + "; skipped", false);
+      problem(pos, "record " + std::to_string(id) + ": " + err + "; skipped", false);
     }
+    have_prev = true;
+    prev_id = id;
     pos += size;
   }
 
