@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds and runs every test: a warnings-as-errors release build, then the same
-# suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Builds and runs every test: a warnings-as-errors release build, a short libFuzzer run
+# of every fuzz target (ASan + UBSan, fixed seed and run count, so a failure reproduces
+# with the same command), then the whole suite again under ASan + UBSan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -9,6 +10,9 @@ jobs=$(nproc)
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPLINTER_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs"
+
+# Long campaigns are scripts/fuzz.sh with a time (see its header).
+FUZZ_SEED=1 FUZZ_RUNS=${FUZZ_RUNS:-15000} scripts/fuzz.sh 60
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSPLINTER_WERROR=ON -DSPLINTER_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs"

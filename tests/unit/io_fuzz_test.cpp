@@ -4,24 +4,12 @@
 #include <string>
 
 #include "io_test_util.h"
+#include "test_rng.h"
 
 namespace splinter::io::testing {
 namespace {
 
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : s_(seed) {}
-  uint64_t next() {
-    s_ ^= s_ << 13;
-    s_ ^= s_ >> 7;
-    s_ ^= s_ << 17;
-    return s_;
-  }
-  size_t below(size_t n) { return n ? size_t(next() % n) : 0; }
-
- private:
-  uint64_t s_;
-};
+using splinter::testing::Rng;
 
 std::string mutate(std::string s, Rng& r) {
   static const char kBytes[] = "<>/'\"{}[]:,\\\n &;=!?-EventDa\xEF\xBF\x00";

@@ -17,27 +17,14 @@
 
 #include "engine/hunt.h"
 #include "io/input.h"
+#include "test_rng.h"
 
 namespace fs = std::filesystem;
 using namespace splinter;
 
 namespace {
 
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : s_(seed ? seed : 1) {}
-  uint64_t next() {
-    s_ ^= s_ << 13;
-    s_ ^= s_ >> 7;
-    s_ ^= s_ << 17;
-    return s_;
-  }
-  size_t below(size_t n) { return n ? size_t(next() % n) : 0; }
-  bool chance(unsigned percent) { return below(100) < percent; }
-
- private:
-  uint64_t s_;
-};
+using splinter::testing::Rng;
 
 struct Rec {
   uint64_t line = 0, offset = 0;
