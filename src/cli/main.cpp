@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -36,6 +37,21 @@ struct Progress {
     if (shown) std::fprintf(stderr, "\r%60s\r", "");
   }
 };
+
+// An output file that is also an input (or the other output) would be truncated
+// before it is read: refuse rather than destroy evidence.
+std::string output_clash(const std::string& out, const std::string& risk, const std::vector<std::string>& inputs) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto same = [&](const std::string& a, const std::string& b) {
+    return !a.empty() && !b.empty() && (a == b || fs::equivalent(a, b, ec));
+  };
+  if (same(out, risk)) return "--output and --risk name the same file (" + out + ")";
+  for (const std::string* o : {&out, &risk})
+    for (auto& in : inputs)
+      if (in != "-" && same(*o, in)) return "output file " + *o + " is also an input; it would be overwritten";
+  return "";
+}
 
 }  // namespace
 
@@ -102,6 +118,20 @@ int main(int argc, char** argv) {
         return 2;
       }
       opts.read.threads = threads;
+      if (hunt->get_option("--spl")->count() > 0) {
+        if (opts.spl.find_first_not_of(" \t\r\n") == std::string::npos) {
+          std::cerr << "splinter: --spl is empty\n";
+          return 2;
+        }
+        if (!opts.detections.empty()) {
+          std::cerr << "splinter: --spl runs one ad-hoc search; it cannot be combined with --detection\n";
+          return 2;
+        }
+      }
+      if (std::string why = output_clash(out_file, risk_file, opts.inputs); !why.empty()) {
+        std::cerr << "splinter: " << why << "\n";
+        return 2;
+      }
       // Open outputs before the (possibly long) run, so a bad path fails at once.
       std::ofstream file_out, risk_out;
       std::ostream* out = &std::cout;
@@ -143,9 +173,11 @@ int main(int argc, char** argv) {
         return 1;
       }
       if (!quiet) output::write_summary(std::cerr, r, verbose);
-      // Detections the user named must compile; when running a whole content tree,
-      // unsupported ones are listed in the summary but are not an error.
-      bool named = !opts.detections.empty() || !opts.spl.empty();
+      else output::write_input_errors(std::cerr, r);  // -q still says why the exit code is 3
+      // Detections the user named (or the built-in one, run when no content is given)
+      // must compile; when running a whole content tree, unsupported ones are listed in
+      // the summary but are not an error.
+      bool named = !opts.detections.empty() || !opts.spl.empty() || opts.content_dir.empty();
       bool content_err = !r.content_errors.empty();
       for (auto& d : r.results)
         if (named && !d.error.empty()) {

@@ -128,6 +128,12 @@ void add_macro(const YAML::Node& y, const std::string& origin, Content& c) {
     c.errors.push_back({origin, "macro without a name"});
     return;
   }
+  // A misspelt key ("defintion") would otherwise define an empty macro and quietly
+  // break or neuter every search that uses it. An empty definition must be explicit.
+  if (!y["definition"]) {
+    c.errors.push_back({origin, "macro \"" + m.name + "\" has no definition (keys: name, definition, arguments)"});
+    return;
+  }
   // security_content sometimes writes the arity into the name: "name(1)".
   if (auto p = m.name.find('('); p != std::string::npos) m.name.resize(p);
   c.macros.add(std::move(m));
@@ -262,7 +268,12 @@ bool load_detection_file(const std::string& path, Content& c) {
       c.errors.push_back({path, "no search in detection file"});
       return false;
     }
-    c.detections.push_back(std::move(d));
+    // The same detection may already be loaded from --content (or built in): the file
+    // given replaces it rather than running it twice.
+    auto same = std::find_if(c.detections.begin(), c.detections.end(),
+                             [&](auto& x) { return !d.id.empty() && x.id == d.id; });
+    if (same != c.detections.end()) *same = std::move(d);
+    else c.detections.push_back(std::move(d));
     return true;
   } catch (const YAML::Exception& e) {
     c.errors.push_back({path, e.what()});
@@ -270,8 +281,23 @@ bool load_detection_file(const std::string& path, Content& c) {
   }
 }
 
+static bool blank_or_comments(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::string_view t = trim(line);
+    if (!t.empty() && t[0] != '#') return false;
+  }
+  return true;
+}
+
 bool load_macros_file(const std::string& path, Content& c) {
-  if (!fs::is_regular_file(path)) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    c.errors.push_back({path, "is a directory; --macros takes a file (YAML or macros.conf)"});
+    return false;
+  }
+  if (!fs::is_regular_file(path, ec)) {
     c.errors.push_back({path, "macros file not found"});
     return false;
   }
@@ -288,8 +314,9 @@ bool load_macros_file(const std::string& path, Content& c) {
       return false;
     }
   }
-  // A log file given by mistake parses as YAML but defines nothing: say so.
-  if (!c.macros.defined_from(path)) {
+  // A log file given by mistake parses as YAML but defines nothing: say so. An empty
+  // file (or comments only) is a legitimate empty allowlist.
+  if (!c.macros.defined_from(path) && !blank_or_comments(path)) {
     c.errors.push_back({path, "defines no macros (expected YAML entries with name and definition, or macros.conf stanzas)"});
     return false;
   }

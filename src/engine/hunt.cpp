@@ -61,7 +61,7 @@ HuntResult hunt(const HuntOptions& opts) {
   for (auto& w : opts.detections) {
     std::error_code ec;
     if ((w.ends_with(".yml") || w.ends_with(".yaml")) && std::filesystem::is_regular_file(w, ec)) {
-      if (content::load_detection_file(w, c)) wanted.push_back(c.detections.back().id.empty() ? w : c.detections.back().id);
+      if (content::load_detection_file(w, c)) wanted.push_back(w);  // selected by its file path
       else res.fatal = true;
     } else {
       wanted.push_back(w);

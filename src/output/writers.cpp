@@ -48,7 +48,10 @@ static std::string json_value(const Value& v) {
     case Value::Type::Str: return json_quote(v.str);
     case Value::Type::Multi: {
       std::string o = "[";
-      for (size_t i = 0; i < v.multi.size(); ++i) o += (i ? "," : "") + json_quote(v.multi[i]);
+      for (size_t i = 0; i < v.multi.size(); ++i) {
+        if (i) o += ',';
+        o += json_quote(v.multi[i]);
+      }
       return o + "]";
     }
   }
@@ -57,7 +60,10 @@ static std::string json_value(const Value& v) {
 
 static std::string json_strings(const std::vector<std::string>& xs) {
   std::string o = "[";
-  for (size_t i = 0; i < xs.size(); ++i) o += (i ? "," : "") + json_quote(xs[i]);
+  for (size_t i = 0; i < xs.size(); ++i) {
+    if (i) o += ',';
+    o += json_quote(xs[i]);
+  }
   return o + "]";
 }
 
@@ -108,6 +114,27 @@ static std::string csv_cell(const std::string& s) {
   return o + "\"";
 }
 
+// Log values are attacker-controlled: on a terminal, control characters (C0, DEL and
+// the C1 range, which includes CSI) could move the cursor, clear the screen or forge
+// lines. The table shows them as \xNN (JSON and CSV escape or quote them instead).
+static std::string printable(const std::string& s) {
+  std::string o;
+  o.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '\t' || c == '\n' || c == '\r') o += ' ';
+    else if (c < 0x20 || c == 0x7f) o += fmt::format("\\x{:02x}", c);
+    else if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+             static_cast<unsigned char>(s[i + 1]) <= 0x9f)
+      o += fmt::format("\\u{:04x}", static_cast<unsigned char>(s[++i]));
+    else o += static_cast<char>(c);
+  }
+  return o;
+}
+
+// No risk configuration at all (an ad-hoc --spl search): no risk columns or lines.
+static bool has_risk(const content::Detection& d) { return d.score() > 0 || !d.message.empty(); }
+
 // Display width in terminal columns (UTF-8 code points; good enough for logs).
 static size_t width(const std::string& s) {
   size_t w = 0;
@@ -117,7 +144,8 @@ static size_t width(const std::string& s) {
 
 static void write_table(std::ostream& out, const engine::DetectionResult& dr) {
   const auto& d = *dr.detection;
-  out << "== " << d.name << "  [" << d.id << "]  risk " << format_number(d.score());
+  out << "== " << d.name << "  [" << d.id << "]";
+  if (has_risk(d)) out << "  risk " << format_number(d.score());
   if (!d.mitre_attack_ids.empty()) {
     out << "  ATT&CK";
     for (auto& m : d.mitre_attack_ids) out << ' ' << m;
@@ -130,13 +158,12 @@ static void write_table(std::ostream& out, const engine::DetectionResult& dr) {
   auto cols = columns_of(dr.rows);
   const size_t kMax = 60;  // long command lines are cut in the table; JSON/CSV keep them whole
   std::vector<size_t> w(cols.size());
-  for (size_t i = 0; i < cols.size(); ++i) w[i] = width(cols[i]);
+  for (size_t i = 0; i < cols.size(); ++i) w[i] = width(printable(cols[i]));
   std::vector<std::vector<std::string>> cells;
   for (auto& r : dr.rows) {
     std::vector<std::string> line;
     for (size_t i = 0; i < cols.size(); ++i) {
-      std::string s = cell(r.get(cols[i]));
-      std::replace(s.begin(), s.end(), '\n', ' ');
+      std::string s = printable(cell(r.get(cols[i])));
       if (width(s) > kMax) {
         size_t cut = 0, n = 0;
         while (cut < s.size() && n < kMax - 3) {
@@ -158,18 +185,28 @@ static void write_table(std::ostream& out, const engine::DetectionResult& dr) {
     }
     out << "\n";
   };
-  row_out(cols);
+  std::vector<std::string> heads;
+  for (auto& c : cols) heads.push_back(printable(c));
+  row_out(heads);
   for (size_t i = 0; i < cols.size(); ++i) out << (i ? "-+-" : "") << std::string(w[i], '-');
   out << "\n";
   for (auto& l : cells) row_out(l);
-  for (auto& r : dr.rows) out << "   risk: " << render_message(d.message, r) << "\n";
+  if (!d.message.empty())
+    for (auto& r : dr.rows) out << "   risk: " << printable(render_message(d.message, r)) << "\n";
   out << "\n";
 }
 
 void write_rows(std::ostream& out, const engine::HuntResult& r, Format f) {
   if (f == Format::Table) {
-    for (auto& dr : r.results)
-      if (dr.error.empty()) write_table(out, dr);
+    // A whole content tree runs a thousand detections: list only those with results.
+    const bool all_sections = r.results.size() <= 20;
+    size_t quiet = 0;
+    for (auto& dr : r.results) {
+      if (!dr.error.empty()) continue;
+      if (dr.rows.empty() && !all_sections) ++quiet;
+      else write_table(out, dr);
+    }
+    if (quiet) out << quiet << " other detection(s) ran without results\n";
     return;
   }
   if (f == Format::Json) {
@@ -184,9 +221,11 @@ void write_rows(std::ostream& out, const engine::HuntResult& r, Format f) {
         }
         o += std::string(first ? "" : ", ") + "\"detection\": " + json_quote(d.name);
         o += ", \"detection_id\": " + json_quote(d.id);
-        o += ", \"risk_score\": " + format_number(d.score());
-        o += ", \"risk_message\": " + json_quote(render_message(d.message, row));
-        o += ", \"mitre_attack_id\": " + json_strings(d.mitre_attack_ids);
+        if (has_risk(d)) {
+          o += ", \"risk_score\": " + format_number(d.score());
+          o += ", \"risk_message\": " + json_quote(render_message(d.message, row));
+          o += ", \"mitre_attack_id\": " + json_strings(d.mitre_attack_ids);
+        }
         out << o << "}\n";
       }
     }
@@ -200,13 +239,17 @@ void write_rows(std::ostream& out, const engine::HuntResult& r, Format f) {
   auto cols = columns_of(all);
   out << "detection";
   for (auto& c : cols) out << ',' << csv_cell(c);
-  out << ",risk_score,risk_message\n";
+  bool risk = false;
+  for (auto& dr : r.results) risk |= has_risk(*dr.detection);
+  out << (risk ? ",risk_score,risk_message\n" : "\n");
   for (auto& dr : r.results)
     for (auto& row : dr.rows) {
       out << csv_cell(dr.detection->name);
       for (auto& c : cols) out << ',' << csv_cell(cell(row.get(c)));
-      out << ',' << format_number(dr.detection->score()) << ',' << csv_cell(render_message(dr.detection->message, row))
-          << "\n";
+      if (risk)
+        out << ',' << format_number(dr.detection->score()) << ','
+            << csv_cell(render_message(dr.detection->message, row));
+      out << "\n";
     }
 }
 
@@ -245,6 +288,17 @@ void write_risk_events(std::ostream& out, const engine::HuntResult& r) {
       }
     }
   }
+}
+
+void write_input_errors(std::ostream& out, const engine::HuntResult& r) {
+  uint64_t shown = 0;
+  for (auto& p : r.problems)
+    if (!p.warning) {
+      ++shown;
+      out << fmt::format("splinter: error: {}{} @{}: {}\n", p.file, p.line ? fmt::format(":{}", p.line) : std::string(),
+                         p.offset, p.what);
+    }
+  if (r.problems_total > shown) out << fmt::format("splinter: ... {} more input error(s)\n", r.problems_total - shown);
 }
 
 void write_summary(std::ostream& out, const engine::HuntResult& r, bool verbose) {

@@ -18,6 +18,9 @@ void write_rows(std::ostream& out, const engine::HuntResult& r, Format f);
 // One JSON line per (result row, risk object).
 void write_risk_events(std::ostream& out, const engine::HuntResult& r);
 
+// Input errors only (records or files lost), for --quiet runs.
+void write_input_errors(std::ostream& out, const engine::HuntResult& r);
+
 // Counts per file and per detection, problems, elapsed time (for stderr).
 void write_summary(std::ostream& out, const engine::HuntResult& r, bool verbose);
 

@@ -70,3 +70,73 @@ TEST(OutputExitCodes, ContentErrorWinsOverInputError) {
   Outcome o = run("hunt -d \"No Such Detection\" /nonexistent/input.xml");
   EXPECT_EQ(o.code, 4) << o.err;
 }
+
+namespace {
+
+struct TempDir {
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("splinter-exit-t-" + std::to_string(getpid()));
+  TempDir() { std::filesystem::create_directories(path); }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string file(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return (path / name).string();
+  }
+};
+
+std::string slurp(const std::string& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+}  // namespace
+
+// Found by a first user: `-o` naming an input truncated the evidence before reading it.
+TEST(OutputExitCodes, OutputThatIsAnInputIsRefused) {
+  TempDir d;
+  std::string log = slurp(kDemo + "/sysmon_process.log");
+  ASSERT_FALSE(log.empty());
+  std::string in = d.file("a.log", log);
+  Outcome o = run("hunt -o " + in + " " + in);
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("is also an input"), std::string::npos) << o.err;
+  EXPECT_EQ(slurp(in), log);  // untouched
+  // Through another spelling of the same path, and --risk too.
+  o = run("hunt --risk " + d.path.string() + "/./a.log " + in);
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_EQ(slurp(in), log);
+  std::string out = (d.path / "out.txt").string();
+  EXPECT_EQ(run("hunt -o " + out + " --risk " + out + " " + in).code, 2);
+}
+
+// The built-in detection runs unnamed; if the user's macros break it, that is a content
+// error (exit 4), never an empty result with exit 0.
+TEST(OutputExitCodes, BrokenBuiltinDetectionIsFour) {
+  TempDir d;
+  std::string bad_spl = d.file("bad.yml",
+                               "- name: regsvr32_silent_and_install_param_dll_loading_filter\n"
+                               "  definition: search NOT (\n");
+  Outcome o = run("hunt --macros " + bad_spl + " " + kDemo);
+  EXPECT_EQ(o.code, 4) << o.err;
+  // A misspelt key is named, not read as an empty macro.
+  std::string typo = d.file("typo.yml",
+                            "- name: regsvr32_silent_and_install_param_dll_loading_filter\n"
+                            "  defintion: search NOT dest=FIN*\n");
+  o = run("hunt --macros " + typo + " " + kDemo);
+  EXPECT_EQ(o.code, 4) << o.err;
+  EXPECT_NE(o.err.find("has no definition"), std::string::npos) << o.err;
+  // An empty allowlist file is fine.
+  EXPECT_EQ(run("hunt --macros " + d.file("empty.yml", "# nothing allowlisted yet\n") + " " + kDemo).code, 0);
+  EXPECT_EQ(run("hunt --macros " + d.path.string() + " " + kDemo).code, 4);  // a directory
+}
+
+TEST(OutputExitCodes, SplMisuseIsTwo) {
+  EXPECT_EQ(run("hunt --spl '' " + kDemo).code, 2);
+  EXPECT_EQ(run("hunt --spl 'EventCode=1' -d f421c250-24e7-11ec-bc43-acde48001122 " + kDemo).code, 2);
+}
+
+TEST(OutputExitCodes, QuietStillSaysWhyInputFailed) {
+  Outcome o = run("hunt -q /nonexistent/input.xml");
+  EXPECT_EQ(o.code, 3);
+  EXPECT_NE(o.err.find("/nonexistent/input.xml"), std::string::npos) << o.err;
+}

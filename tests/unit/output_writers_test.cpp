@@ -75,3 +75,49 @@ TEST(OutputRisk, BuiltinSeedMatchesUpstreamYaml) {
   EXPECT_EQ(a.str(), b.str());
   EXPECT_EQ(c.str(), d.str());
 }
+
+// Log values are attacker-controlled: the table must not pass terminal control
+// sequences through (found by a first user: ESC[2J in a user name cleared the screen).
+TEST(OutputTable, ControlCharactersAreShownNotSent) {
+  auto r = demo_hunt("EventCode=1 | head 1 | table Computer");
+  ASSERT_EQ(r.results.size(), 1u);
+  ASSERT_TRUE(r.results[0].error.empty()) << r.results[0].error;
+  engine::HuntResult fake;
+  fake.content = std::move(r.content);
+  fake.results = std::move(r.results);
+  Row row;
+  row.set("evil", Value::of(std::string("a\x1b[2J\nb\xc2\x9b" "c")));
+  fake.results[0].rows = {row};
+  std::ostringstream out;
+  output::write_rows(out, fake, output::Format::Table);
+  std::string s = out.str();
+  EXPECT_EQ(s.find('\x1b'), std::string::npos) << s;
+  EXPECT_EQ(s.find("\xc2\x9b"), std::string::npos) << s;
+  EXPECT_NE(s.find("a\\x1b[2J b\\u009bc"), std::string::npos) << s;
+}
+
+TEST(OutputTable, AdhocSearchHasNoRiskColumns) {
+  auto r = demo_hunt("EventCode=1 | head 1 | table Computer");
+  std::ostringstream table, json, csv;
+  output::write_rows(table, r, output::Format::Table);
+  output::write_rows(json, r, output::Format::Json);
+  output::write_rows(csv, r, output::Format::Csv);
+  EXPECT_EQ(table.str().find("risk"), std::string::npos) << table.str();
+  EXPECT_EQ(json.str().find("risk_score"), std::string::npos) << json.str();
+  EXPECT_EQ(csv.str().substr(0, csv.str().find('\n')), "detection,Computer");
+}
+
+// -d FILE naming a detection that --content also loads runs it once (found by a first
+// user: every row and risk event came out twice).
+TEST(OutputRisk, DetectionFileInsideContentRunsOnce) {
+  std::string content = std::string(SPLINTER_SHARED_DIR) + "/content/security_content";
+  std::string file = content + "/detections/endpoint/regsvr32_silent_and_install_param_dll_loading.yml";
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << "no ../shared content";
+  engine::HuntOptions o;
+  o.inputs = {std::string(SPLINTER_REPO_DIR) + "/demo"};
+  o.content_dir = content;
+  o.detections = {file};
+  auto r = engine::hunt(o);
+  ASSERT_EQ(r.results.size(), 1u);
+  EXPECT_EQ(r.results[0].rows.size(), 4u);
+}
