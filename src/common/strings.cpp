@@ -112,8 +112,15 @@ std::string format_number(double v) {
     std::snprintf(buf, sizeof buf, "%.0f", v);
     return buf;
   }
+  // 15 significant digits hide float noise (0.1+0.2 -> 0.3); a 16th is kept when it is
+  // what makes the text read back as the same number (microsecond epoch times).
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.15g", v);
+  if (std::isfinite(v) && std::strtod(buf, nullptr) != v) {
+    char b16[40];
+    std::snprintf(b16, sizeof b16, "%.16g", v);
+    if (std::strtod(b16, nullptr) == v) return b16;
+  }
   return buf;
 }
 

@@ -25,9 +25,12 @@ bool set_display_timezone(const std::string& tz) {
 }
 
 std::string format_time(double epoch, std::string_view fmt) {
+  // _time carries microseconds; a double near 1.7e9 holds them only to ~0.2 us, so
+  // round to the microsecond before cutting digits (.0021 must not print as .002099).
   double whole = std::floor(epoch);
+  auto micros = static_cast<long long>(std::llround((epoch - whole) * 1e6));
+  if (micros >= 1000000) whole += 1, micros -= 1000000;
   auto secs = static_cast<time_t>(whole);
-  double frac = epoch - whole;
   std::tm tm{};
   if (g_utc) gmtime_r(&secs, &tm);
   else localtime_r(&secs, &tm);
@@ -49,9 +52,8 @@ std::string format_time(double epoch, std::string_view fmt) {
       if (d == 'N' && digits == 0) digits = 9;
       if (d != 'N') digits = 3;
       // Truncate: format with many digits then cut.
-      auto ns = static_cast<long long>(frac * 1e9);
+      long long ns = micros * 1000;
       if (ns < 0) ns = 0;
-      if (ns > 999999999) ns = 999999999;
       std::snprintf(buf, sizeof buf, "%09lld", ns);
       out.append(buf, static_cast<size_t>(digits));
       continue;

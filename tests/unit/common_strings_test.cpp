@@ -54,6 +54,8 @@ TEST(Numbers, ParseAndFormat) {
   EXPECT_FALSE(parse_number("", d));
   EXPECT_EQ(format_number(3), "3");
   EXPECT_EQ(format_number(2.5), "2.5");
+  EXPECT_EQ(format_number(0.1 + 0.2), "0.3");                         // no float noise
+  EXPECT_EQ(format_number(1795162443.551234), "1795162443.551234");  // microsecond _time kept whole
 }
 
 TEST(Ctime, SecurityContentFormatIsUtcAndTruncates) {
@@ -63,6 +65,11 @@ TEST(Ctime, SecurityContentFormatIsUtcAndTruncates) {
   EXPECT_EQ(format_time(1715678102.25, std::string(kSplunkDefaultTimeFormat)), "05/14/2024 09:15:02");
   EXPECT_EQ(format_time(1715678102.123456, "%H:%M:%S.%3N|%6N|%Q"), "09:15:02.123|123456|123");
   EXPECT_EQ(format_time(0, "%s"), "0");
+  // Sub-second digits of a microsecond _time (a double) are not cut one short
+  // (found by a first user: .0021000Z printed as .002099, .918 as .917).
+  EXPECT_EQ(format_time(1715678102.0021, "%S.%6N"), "02.002100");
+  EXPECT_EQ(format_time(1715678102.918, "%S.%3N"), "02.918");
+  EXPECT_EQ(format_time(1715678102.9999995, "%S.%6N"), "03.000000");
 }
 
 TEST(Ctime, OtherZones) {
