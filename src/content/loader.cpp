@@ -243,11 +243,21 @@ void load_content_dir(const std::string& dir, Content& c) {
   // Content replaces the built-in seed detection when it carries the same id.
   for (auto& f : det_files) {
     try {
-      Detection d = parse_detection(YAML::LoadFile(f), f);
-      if (d.search.empty() || d.name.empty()) continue;
+      YAML::Node root = YAML::LoadFile(f);
+      if (!root.IsMap()) {
+        c.errors.push_back({f, "not a detection (expected a YAML mapping with name, id and search)"});
+        continue;
+      }
+      Detection d = parse_detection(root, f);
+      if (d.search.empty() || d.name.empty() || d.id.empty()) {
+        c.errors.push_back({f, std::string("detection without ") +
+                                   (d.name.empty() ? "a name" : d.id.empty() ? "an id" : "a search") + "; skipped"});
+        continue;
+      }
       auto same = std::find_if(c.detections.begin(), c.detections.end(), [&](auto& x) { return x.id == d.id; });
-      if (same != c.detections.end()) *same = std::move(d);
-      else c.detections.push_back(std::move(d));
+      if (same == c.detections.end()) c.detections.push_back(std::move(d));
+      else if (same->file.starts_with("builtin:")) *same = std::move(d);
+      else c.errors.push_back({f, "duplicate detection id " + d.id + " (also " + same->file + "); skipped"});
     } catch (const YAML::Exception& e) {
       c.errors.push_back({f, e.what()});
     }
