@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
   std::string spl_text;
   auto* explain = app.add_subcommand("explain", "Show how a detection compiles: expanded SPL and commands");
   explain->add_option("--content", content_dir, "security_content checkout");
+  explain->add_option("--macros", list_macros, "Macros file overriding content, to preview an allowlist (repeatable)")
+      ->allow_extra_args(false);
   explain->add_option("-d,--detection", opts.detections, "Detection name, id or YAML file (repeatable)")
       ->required()
       ->allow_extra_args(false);
