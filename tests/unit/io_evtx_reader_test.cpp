@@ -406,5 +406,36 @@ TEST(EvtxRobustness, TruncationAndBitFlipsNeverCrash) {
   }
 }
 
+// A chunk-sized stretch without a chunk signature: leftover bytes past the log's end are
+// a warning (nothing lost, as in omerbenamram's sysmon.evtx); records standing in a chunk
+// whose signature was smashed are counted as lost, so read = parsed + rejected holds.
+TEST(EvtxRobustness, ChunkWithoutSignatureCountsOnlyRecordsInIt) {
+  REQUIRE_FILE(kCases + "C19.evtx");
+  const std::vector<uint8_t> orig = evtx_test::load(kCases + "C19.evtx");
+  {
+    std::vector<uint8_t> d = orig;
+    d.resize(4096 + 2 * 65536, 0);
+    for (size_t i = 4096 + 65536; i < d.size(); i += 16) d[i + 12] = 0x54;  // garbage, no records
+    CollectSink s;
+    FileStats st;
+    read_evtx(d.data(), d.size(), "x.evtx", s, st, {});
+    EXPECT_EQ(s.recs.size(), 3u);
+    EXPECT_EQ(st.read, 3u);
+    EXPECT_EQ(st.rejected, 0u);
+    EXPECT_EQ(errors(s), 0u);
+  }
+  {
+    std::vector<uint8_t> d = orig;
+    d[4096] = 'X';  // the only chunk loses its signature: its 3 records are lost
+    CollectSink s;
+    FileStats st;
+    read_evtx(d.data(), d.size(), "x.evtx", s, st, {});
+    EXPECT_EQ(s.recs.size(), 0u);
+    EXPECT_EQ(st.read, 3u);
+    EXPECT_EQ(st.rejected, 3u);
+    ASSERT_EQ(errors(s), 1u);
+  }
+}
+
 }  // namespace
 }  // namespace splinter::io

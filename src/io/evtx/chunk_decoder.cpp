@@ -259,8 +259,25 @@ void ChunkDecoder::decode(const uint8_t* chunk, size_t avail, uint64_t file_offs
   uint32_t limit = avail_;
   uint32_t pos = uint32_t(kChunkHeaderSize);
   if (!magic_ok) {
-    problem(0, "bad chunk signature; chunk skipped" + std::string(carve ? " (carving it)" : ""), false);
-    if (!carve) return;
+    if (!carve) {
+      // What was lost: records (signature, plausible size) still standing in the
+      // damaged chunk. None means leftover bytes past the log's end, not lost events.
+      uint64_t lost = 0;
+      for (uint32_t o = 0; o + kMinRecordSize <= avail_; o += 8)
+        if (std::memcmp(chunk + o, "**\0\0", 4) == 0) {
+          const uint32_t size = le32(chunk + o + 4);
+          lost += size >= kMinRecordSize && size <= kChunkSize;
+        }
+      out.read += lost;
+      out.rejected += lost;
+      if (lost)
+        problem(0, "bad chunk signature; chunk skipped with the " + std::to_string(lost) + " record(s) in it", false,
+                lost);
+      else
+        problem(0, "bad chunk signature and no records in it; skipped", true);
+      return;
+    }
+    problem(0, "bad chunk signature; chunk skipped (carving it)", false);
     pos = 0;
     limit = 0;  // nothing is trusted: everything is slack
   } else if (avail_ < kChunkHeaderSize) {
