@@ -536,7 +536,11 @@ class JsonStreamReader {
           ++depth;
         } else if (c == '}' || c == ']') {
           if (--depth == 0) {
-            parse(v.substr(0, i + 1), off, line);
+            // The limit holds however the window happened to be filled.
+            if (i + 1 > kMaxRecordBytes)
+              reject(off, line, "record too large");
+            else
+              parse(v.substr(0, i + 1), off, line);
             sb_.consume(i + 1);
             return;
           }

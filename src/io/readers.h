@@ -39,7 +39,10 @@ class XmlEventParser {
   std::string text_;  // CDATA-stripped text
 };
 
-void read_xml_stream(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st);
+// scanned (tests): when given, receives the bytes searched for record ends, which
+// stays proportional to the input (each byte is searched about once).
+void read_xml_stream(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st,
+                     uint64_t* scanned = nullptr);
 void read_json_stream(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st);
 
 }  // namespace splinter::io

@@ -1,6 +1,7 @@
 #include "io/stream.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -12,7 +13,17 @@
 namespace splinter::io {
 
 namespace {
+// Raw (compressed) input is read in pieces of at most kRawChunk. The buffer starts at
+// the file size when that is known (a 1 KB file gets a few KB, not a megabyte that
+// every file of a large directory would allocate and fault in) and otherwise at
+// kRawStart, doubling whenever a read fills it.
 constexpr size_t kRawChunk = size_t(1) << 20;
+constexpr size_t kRawStart = size_t(16) << 10;
+constexpr size_t kRawMin = size_t(4) << 10;
+
+size_t initial_raw_size(uint64_t known_size) {
+  return size_t(std::clamp<uint64_t>(known_size + 1, kRawMin, kRawChunk));
+}
 }
 
 struct ByteSource::Impl {
@@ -29,9 +40,10 @@ struct ByteSource::Impl {
   const char* mem = nullptr;
   size_t mem_size = 0, mem_pos = 0;
 
-  std::vector<char> raw = std::vector<char>(kRawChunk);
+  std::vector<char> raw = std::vector<char>(kRawStart);
   size_t raw_pos = 0, raw_end = 0;
   bool raw_eof = false;
+  bool raw_grow = false;  // the last read filled raw: give the next one more room
 
   z_stream zs{};
   bool z_init = false;
@@ -50,6 +62,8 @@ struct ByteSource::Impl {
 ByteSource::ByteSource() : impl_(std::make_unique<Impl>()) {}
 ByteSource::~ByteSource() = default;
 
+size_t ByteSource::buffer_capacity() const { return impl_->raw.size(); }
+
 bool ByteSource::fill_raw() {
   Impl& m = *impl_;
   if (m.raw_eof) return false;
@@ -58,11 +72,14 @@ bool ByteSource::fill_raw() {
   }
   m.raw_end -= m.raw_pos;
   m.raw_pos = 0;
+  if (m.raw_grow && m.raw.size() < kRawChunk) m.raw.resize(std::min(kRawChunk, m.raw.size() * 2));
+  m.raw_grow = false;
   if (m.mem) {
     size_t n = std::min(m.raw.size() - m.raw_end, m.mem_size - m.mem_pos);
     std::memcpy(m.raw.data() + m.raw_end, m.mem + m.mem_pos, n);
     m.mem_pos += n;
     m.raw_end += n;
+    m.raw_grow = m.raw_end == m.raw.size();
     if (n == 0) m.raw_eof = true;
     return n > 0;
   }
@@ -79,6 +96,7 @@ bool ByteSource::fill_raw() {
       return false;
     }
     m.raw_end += size_t(r);
+    m.raw_grow = m.raw_end == m.raw.size();
     return true;
   }
 }
@@ -120,6 +138,8 @@ bool ByteSource::open(const std::string& path) {
     }
     m.own_fd = true;
   }
+  struct stat sbuf {};
+  if (::fstat(m.fd, &sbuf) == 0 && S_ISREG(sbuf.st_mode)) m.raw.resize(initial_raw_size(uint64_t(sbuf.st_size)));
   // Read until the magic can be judged (a pipe may deliver 1 byte at a time).
   while (m.raw_end < 4 && fill_raw()) {
   }
@@ -133,6 +153,7 @@ void ByteSource::open_memory(const void* data, size_t size) {
   Impl& m = *impl_;
   m.mem = static_cast<const char*>(data);
   m.mem_size = size;
+  m.raw.resize(initial_raw_size(size));
   while (m.raw_end < 4 && fill_raw()) {
   }
   kind_ = sniff_magic(reinterpret_cast<const unsigned char*>(m.raw.data()), m.raw_end);
@@ -220,9 +241,12 @@ size_t ByteSource::read(char* out, size_t n) {
     m.u8.clear();
     m.u8_pos = 0;
     if (m.u16_eof && m.u16.size() < 2) return 0;
+    // About what the caller asked for (2 UTF-16 bytes per ASCII character), not a
+    // fixed megabyte: resize() zero-fills what it adds, every round.
+    const size_t step = std::clamp<size_t>(n * 2, kRawMin, kRawChunk);
     size_t have = m.u16.size();
-    m.u16.resize(have + kRawChunk);
-    size_t k = m.u16_eof ? 0 : read_decoded(m.u16.data() + have, kRawChunk);
+    m.u16.resize(have + step);
+    size_t k = m.u16_eof ? 0 : read_decoded(m.u16.data() + have, step);
     m.u16.resize(have + k);
     if (k == 0) m.u16_eof = true;
     size_t used = 0;
@@ -322,7 +346,8 @@ size_t ByteSource::read_zstd(char* out, size_t n) {
   return ob.pos;
 }
 
-StreamBuffer::StreamBuffer(ByteSource& src, size_t chunk) : src_(src), chunk_(chunk) {}
+StreamBuffer::StreamBuffer(ByteSource& src, size_t chunk)
+    : src_(src), chunk_(std::max<size_t>(chunk, 1)), request_(std::min(chunk_, kFirstFill)) {}
 
 bool StreamBuffer::fill() {
   if (eof_) return false;
@@ -333,16 +358,20 @@ bool StreamBuffer::fill() {
     end_ -= pos_;
     pos_ = 0;
   }
-  if (buf_.size() < end_ + chunk_) buf_.resize(end_ + chunk_);
+  const size_t want = request_;
+  if (buf_.size() < end_ + want) buf_.resize(end_ + want);
   size_t got = 0;
-  // Fill a good part of the chunk so scanners do not re-scan tiny increments.
-  while (got < chunk_) {
-    size_t r = src_.read(buf_.data() + end_ + got, chunk_ - got);
+  // Fill the whole request so scanners do not re-scan tiny increments.
+  while (got < want) {
+    size_t r = src_.read(buf_.data() + end_ + got, want - got);
     if (r == 0) break;
     got += r;
     if (src_.is_stdin() && got > 0) break;  // do not stall an interactive pipe
   }
   end_ += got;
+  // The source kept up: ask for more next time (geometric, so the number of fills
+  // and the re-scanning they cause stay logarithmic before the chunk size is reached).
+  if (got == want && request_ < chunk_) request_ = std::min(chunk_, request_ * 2);
   if (got == 0) {
     eof_ = true;
     return false;

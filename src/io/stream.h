@@ -32,6 +32,8 @@ class ByteSource {
 
   Compression compression() const { return kind_; }
   bool is_stdin() const { return is_stdin_; }
+  // Bytes held for raw (still compressed) input: starts small, grows with the input.
+  size_t buffer_capacity() const;
   const std::string& error() const { return error_; }
 
  struct Impl;  // decoder state (zlib / zstd handles), defined in stream.cpp
@@ -52,8 +54,14 @@ class ByteSource {
 // Sliding window over a ByteSource. Scanners look at data()[0, avail()), call
 // fill() when they need more (unconsumed bytes are kept; positions relative to
 // data() stay valid) and consume() what they are done with.
+//
+// fill() asks for a small first read and doubles the request each time the source
+// delivers all of it, up to chunk: memory stays proportional to the input, so a
+// directory of thousands of small files does not allocate (and fault in) a full
+// chunk per file, while a large file still streams in chunk-sized reads.
 class StreamBuffer {
  public:
+  static constexpr size_t kFirstFill = size_t(16) << 10;
   explicit StreamBuffer(ByteSource& src, size_t chunk = size_t(1) << 20);
 
   const char* data() const { return buf_.data() + pos_; }
@@ -67,12 +75,14 @@ class StreamBuffer {
   uint64_t offset() const { return base_ + pos_; }  // stream offset of data()
   uint64_t line() const { return line_; }           // 1-based line of data()
   uint64_t total_read() const { return base_ + end_; }
+  size_t capacity() const { return buf_.size(); }  // bytes allocated for the window
   // Called after each chunk with the bytes read so far (progress reporting).
   std::function<void(uint64_t)> on_chunk;
 
  private:
   ByteSource& src_;
   size_t chunk_;
+  size_t request_;  // bytes the next fill() asks for: grows to chunk_
   std::vector<char> buf_;
   size_t pos_ = 0, end_ = 0;
   uint64_t base_ = 0;  // stream offset of buf_[0]

@@ -3,6 +3,7 @@
 // wrapped in <Events>. Splunk's classic "MM/DD/YYYY hh:mm:ss AM" key=value records
 // that some exports interleave with the XML are read too rather than rejected.
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,37 @@ size_t find_event_open(std::string_view v, size_t from) {
     if (is_name_end(v[k + 6])) return k;
     from = k + 1;
   }
+}
+
+// What read_event() looks for past a record's start: its "</Event>", or the start of
+// another record, which means this one was cut short.
+struct Boundary {
+  enum Kind { kNone, kClose, kOpen } kind;
+  size_t pos;  // kClose / kOpen: where it starts; kNone: where to resume once v has grown
+};
+
+// First "</Event>" or record start ("<Event" + name delimiter) in v at or after from.
+// One pass, whichever comes first, so a record's search never runs past the start of
+// the next record (many unterminated records would otherwise each scan to the end of
+// the window: quadratic). A candidate cut by the end of v is left undecided.
+Boundary find_boundary(std::string_view v, size_t from) {
+  static constexpr std::string_view kClose = "</Event>";
+  static constexpr std::string_view kOpen = "<Event";
+  const char* d = v.data();
+  const size_t n = v.size();
+  size_t i = from;
+  while (i < n) {
+    const void* hit = std::memchr(d + i, '<', n - i);
+    if (!hit) break;
+    const size_t k = size_t(static_cast<const char*>(hit) - d);
+    const std::string_view rest = v.substr(k);
+    if (event_open_at(v, k)) return {Boundary::kOpen, k};
+    if (rest.starts_with(kClose)) return {Boundary::kClose, k};
+    if (kClose.starts_with(rest) || kOpen.starts_with(rest))
+      return {Boundary::kNone, k};  // cut by the end of v: decided by bytes not read yet
+    i = k + 1;
+  }
+  return {Boundary::kNone, n};
 }
 
 // Splunk classic WinEventLog header line "01/14/2021 11:41:39 PM".
@@ -275,8 +307,9 @@ namespace {
 
 class XmlStreamReader {
  public:
-  XmlStreamReader(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st)
-      : sb_(sb), path_(path), sink_(sink), st_(st) {}
+  XmlStreamReader(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st,
+                  uint64_t* scanned)
+      : sb_(sb), path_(path), sink_(sink), st_(st), scanned_(scanned) {}
 
   void run() {
     for (;;) {
@@ -354,21 +387,23 @@ class XmlStreamReader {
 
   void read_event() {
     const uint64_t off = sb_.offset(), line = sb_.line();
-    size_t scan = 6;
+    size_t scan = 6;  // bytes of the record already searched (kept across refills)
     for (;;) {
       std::string_view v = sb_.view();
-      size_t close = v.find("</Event>", scan);
-      size_t lim = close == std::string_view::npos ? v.size() : close;
-      // Another record opening before our close: this one was cut short.
-      size_t next = find_event_open(v.substr(0, lim), scan);
-      if (next != std::string_view::npos) {
+      const Boundary b = find_boundary(v, scan);
+      if (scanned_) *scanned_ += b.pos - scan;
+      if (b.kind == Boundary::kOpen) {
+        // Another record opening before our close: this one was cut short.
         reject(off, line, "truncated record (no closing </Event>)");
-        sb_.consume(next);
+        sb_.consume(b.pos);
         return;
       }
-      if (close != std::string_view::npos) {
-        size_t len = close + 8;
-        if (parser_.parse(v.substr(0, len), ev_, error_))
+      if (b.kind == Boundary::kClose) {
+        size_t len = b.pos + 8;
+        // The limit holds however the window happened to be filled.
+        if (len > kMaxRecordBytes)
+          reject(off, line, "record too large");
+        else if (parser_.parse(v.substr(0, len), ev_, error_))
           emit(off, line);
         else
           reject(off, line, error_);
@@ -381,7 +416,7 @@ class XmlStreamReader {
         discard_to_next_event();
         return;
       }
-      scan = std::max<size_t>(6, v.size() >= 8 ? v.size() - 8 : 0);
+      scan = std::max<size_t>(6, b.pos);
       if (!sb_.fill()) {
         reject(off, line, "truncated record at end of input (no closing </Event>)");
         sb_.consume(sb_.avail());
@@ -483,7 +518,9 @@ class XmlStreamReader {
       }
       i = s;
     }
-    if (parse_classic(sb_.view().substr(0, end)))
+    if (end > kMaxRecordBytes)
+      reject(off, line, "record too large");
+    else if (parse_classic(sb_.view().substr(0, end)))
       emit(off, line);
     else
       reject(off, line, error_);
@@ -549,6 +586,7 @@ class XmlStreamReader {
   const std::string& path_;
   EventSink& sink_;
   FileStats& st_;
+  uint64_t* scanned_;  // optional: bytes read_event() searched for record ends
   Event ev_;
   XmlEventParser parser_;
   std::string error_;
@@ -557,8 +595,9 @@ class XmlStreamReader {
 
 }  // namespace
 
-void read_xml_stream(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st) {
-  XmlStreamReader r(sb, path, sink, st);
+void read_xml_stream(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st,
+                     uint64_t* scanned) {
+  XmlStreamReader r(sb, path, sink, st, scanned);
   r.run();
 }
 

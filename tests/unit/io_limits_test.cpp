@@ -119,6 +119,43 @@ TEST(IoLimits, LargeFieldWithinTheRecordLimitIsKeptWhole) {
   EXPECT_TRUE(r.sink.problems.empty());
 }
 
+// The record limit is a property of the record, not of how the window happened to be
+// filled: a record of exactly kMaxRecordBytes is kept, one byte more is rejected.
+TEST(IoLimits, RecordLimitIsExactWhateverTheReadSizes) {
+  const size_t xml_fixed = xml_event(1, "").size(), json_fixed = json_event(11, "").size();
+  TempDir d;
+  ReadRun r;
+  read({d.file("at.xml", xml_event(1, std::string(kMaxRecordBytes - xml_fixed, 'x')) + "\n" + xml_event(2) + "\n"),
+        d.file("over.xml",
+               xml_event(3, std::string(kMaxRecordBytes - xml_fixed + 1, 'x')) + "\n" + xml_event(4) + "\n"),
+        d.file("at.json",
+               json_event(11, std::string(kMaxRecordBytes - json_fixed, 'y')) + "\n" + json_event(12) + "\n"),
+        d.file("over.json",
+               json_event(13, std::string(kMaxRecordBytes - json_fixed + 1, 'y')) + "\n" + json_event(14) + "\n")},
+       r);
+  check_accounting(r);
+  ASSERT_EQ(r.stats.size(), 4u);
+  EXPECT_EQ(r.cmd_by_rid["1"], std::to_string(kMaxRecordBytes - xml_fixed));
+  EXPECT_EQ(r.cmd_by_rid["11"], std::to_string(kMaxRecordBytes - json_fixed));
+  EXPECT_FALSE(r.cmd_by_rid.count("3"));
+  EXPECT_FALSE(r.cmd_by_rid.count("13"));
+  for (const char* rid : {"2", "4", "12", "14"}) EXPECT_TRUE(r.cmd_by_rid.count(rid)) << rid;
+  for (size_t i : {0, 2}) EXPECT_EQ(r.stats[i].rejected, 0u) << r.stats[i].path;
+  for (size_t i : {1, 3}) {
+    EXPECT_EQ(r.stats[i].rejected, 1u) << r.stats[i].path;
+    EXPECT_EQ(r.stats[i].parsed, 1u) << r.stats[i].path;
+  }
+  size_t too_large = 0;
+  for (const auto& p : r.sink.problems) {
+    if (p.what != "record too large") continue;
+    ++too_large;
+    EXPECT_TRUE(p.file == r.stats[1].path || p.file == r.stats[3].path) << p.file;
+    EXPECT_EQ(p.line, 1u);
+    EXPECT_EQ(p.offset, 0u);
+  }
+  EXPECT_EQ(too_large, 2u);
+}
+
 TEST(IoLimits, OverlongLineWithoutRecordsIsBounded) {
   // 20 MiB of garbage on one line between good records: reported, never buffered without bound.
   TempDir d;

@@ -182,6 +182,115 @@ TEST(IoXml, BomAndCrLf) {
   EXPECT_EQ(ev[1].line, 2u);
 }
 
+// Reads text through read_xml_stream with a given window chunk, counting the bytes
+// searched for record ends.
+struct StreamRun {
+  CollectSink sink;
+  FileStats st;
+  uint64_t scanned = 0;
+};
+void read_stream(const std::string& text, StreamRun& r, size_t chunk = size_t(1) << 20) {
+  ByteSource src;
+  src.open_memory(text.data(), text.size());
+  StreamBuffer sb(src, chunk);
+  read_xml_stream(sb, "x.xml", r.sink, r.st, &r.scanned);
+}
+
+// Many "<Event" starts that never close (a user's file, 50 MB of them, never finished):
+// each record's search for "</Event>" used to run to the end of the window, so the
+// work was records x window. Now it stops at the next record start: every record is
+// rejected with its line and offset, and the bytes searched stay about the input size.
+TEST(IoXml, ManyUnterminatedRecordsAreRejectedInLinearWork) {
+  const std::string rec = "<Event xmlns=\n";
+  const size_t n = 150000;  // 2.1 MB: several windows, records cut by refills
+  std::string text;
+  for (size_t i = 0; i < n; ++i) text += rec;
+  StreamRun r;
+  read_stream(text, r);
+  EXPECT_EQ(r.st.read, n);
+  EXPECT_EQ(r.st.parsed, 0u);
+  EXPECT_EQ(r.st.rejected, n);
+  ASSERT_EQ(r.sink.problems.size(), n);
+  for (size_t i = 0; i < n; ++i) {
+    const InputProblem& p = r.sink.problems[i];
+    ASSERT_EQ(p.file, "x.xml");
+    ASSERT_EQ(p.line, i + 1) << i;
+    ASSERT_EQ(p.offset, i * rec.size()) << i;
+    ASSERT_NE(p.what.find("truncated record"), std::string::npos) << p.what;
+  }
+  EXPECT_NE(r.sink.problems.back().what.find("end of input"), std::string::npos);
+  EXPECT_LE(r.scanned, text.size());  // before: about n x 1 MiB
+}
+
+// The same on one line, concatenated, with good records among them and after them.
+TEST(IoXml, UnterminatedRecordsOnOneLineThenGoodOnes) {
+  const std::string cut = "<Event xmlns='x'><System><EventID>9</EventID>";
+  const size_t n = 40000;
+  std::string text;
+  std::vector<uint64_t> cut_at, good_at;
+  for (size_t i = 0; i < n; ++i) {
+    if (i % 1000 == 999) {
+      good_at.push_back(text.size());
+      text += event_xml(std::to_string(i), "good");
+    } else {
+      cut_at.push_back(text.size());
+      text += cut;
+    }
+  }
+  good_at.push_back(text.size());
+  text += event_xml("last", "end") + "\n";
+  StreamRun r;
+  read_stream(text, r);
+  EXPECT_EQ(r.st.read, n + 1);
+  EXPECT_EQ(r.st.parsed, good_at.size());
+  EXPECT_EQ(r.st.rejected, cut_at.size());
+  ASSERT_EQ(r.sink.events.size(), good_at.size());
+  for (size_t i = 0; i < good_at.size(); ++i) {
+    EXPECT_EQ(r.sink.events[i].offset, good_at[i]);
+    EXPECT_EQ(r.sink.events[i].line, 1u);
+  }
+  EXPECT_EQ(r.sink.events.back().at("EventID"), "last");
+  ASSERT_EQ(r.sink.problems.size(), cut_at.size());
+  for (size_t i = 0; i < cut_at.size(); ++i) {
+    ASSERT_EQ(r.sink.problems[i].offset, cut_at[i]);
+    ASSERT_EQ(r.sink.problems[i].line, 1u);
+  }
+  EXPECT_LE(r.scanned, text.size());
+}
+
+// Record ends and starts cut by the end of the window at every position: whatever the
+// read sizes, the same events and problems come out, with the same lines and offsets.
+TEST(IoXml, SameRecordsWhateverTheReadSize) {
+  std::string pretty = kHead + "\n  <System>\n    <EventID>4688</EventID>\n  </System>\n"
+                       "  <EventData>\n    <Data Name='CommandLine'>x y</Data>\n  </EventData>\n</Event>\n";
+  std::string text = "<?xml version='1.0'?>\n<Events>\n" + event_xml("1", "one") + event_xml("2", "two") +
+                     "\n" + pretty + "<Event xmlns='x'><System><EventID>3</EventID></System>\n" +
+                     "<Event xmlns='y'>" + event_xml("4", "after two cut") + "<EventX>" +
+                     event_xml("5", "<![CDATA[a </Event b <EventX]]>") +
+                     "\nnot xml\n01/14/2021 11:41:39 PM\nEventCode=4104\nMessage=m\n" +
+                     "<Event/>\n" + event_xml("6", "six") +
+                     "</Events>\n<Event xmlns='z'><System><EventID>7</EventID></Syst";
+  auto summary = [](const StreamRun& r) {
+    std::string out = std::to_string(r.st.read) + "/" + std::to_string(r.st.parsed) + "/" +
+                      std::to_string(r.st.rejected) + "\n";
+    for (const auto& e : r.sink.events)
+      out += "E " + e.at("EventID") + " " + std::to_string(e.offset) + " " + std::to_string(e.line) + "\n";
+    for (const auto& p : r.sink.problems)
+      out += "P " + p.what + " " + std::to_string(p.offset) + " " + std::to_string(p.line) + "\n";
+    return out;
+  };
+  StreamRun whole;
+  read_stream(text, whole);
+  EXPECT_EQ(whole.st.parsed, 7u) << summary(whole);
+  EXPECT_EQ(whole.st.rejected, 6u) << summary(whole);
+  EXPECT_EQ(whole.st.read, whole.st.parsed + whole.st.rejected);
+  for (size_t chunk = 1; chunk <= 24; ++chunk) {
+    StreamRun r;
+    read_stream(text, r, chunk);
+    EXPECT_EQ(summary(r), summary(whole)) << "chunk " << chunk;
+  }
+}
+
 // Regression cases: values exactly as the rendered XML has them.
 TEST(IoXmlCases, C01C05C08EntitiesPreserved) {
   std::string dir = shared_dir() + "/cases/";
