@@ -39,11 +39,26 @@ struct SourceMapping {
   std::vector<FieldRule> rules;  // source rules; the dataset's calculated fields follow
 };
 
+// The fields every data model dataset inherits from Splunk's base event, besides _time
+// (the event time, io::Event::time_us): the event's metadata as Splunk indexes it. They
+// are named without the dataset prefix ("tstats ... by host", "where sourcetype=..."):
+// "Processes.host" is not a field. Raw searches see the same values.
+inline constexpr std::string_view kMetadataFields[] = {"host", "source", "sourcetype"};
+
+// Sets out to the metadata field `name` of the event, as Splunk's Windows add-on has it
+// (host = Computer, source = "XmlWinEventLog:<Channel>", sourcetype = "XmlWinEventLog"),
+// or to null when the event has none. False (out untouched) when `name` is not a
+// metadata field.
+bool metadata_value(const io::Event& e, std::string_view name, Value& out);
+
 struct Dataset {
   std::string_view name;  // "Endpoint.Processes"
   std::vector<std::string_view> fields;   // CIM field names, without the node prefix
   std::vector<FieldRule> calculated;      // data model evals applied after the source rules
   int field_index(std::string_view f) const;
+  // Index of an inherited metadata field (host, source, sourcetype) for Record::get:
+  // they follow the CIM fields. -1 for other names.
+  int metadata_index(std::string_view f) const;
 };
 
 const std::vector<Dataset>& datasets();
@@ -70,7 +85,8 @@ class Router {
 class Record {
  public:
   void reset(const io::Event* e, const SourceMapping* m, const Dataset* d);
-  // nullptr when the field is null (not mapped and not calculated).
+  // nullptr when the field is null (not mapped and not calculated). Takes a
+  // Dataset::field_index or a Dataset::metadata_index.
   const Value* get(int field_index);
   const Value* get(std::string_view field) { return get(dataset_->field_index(field)); }
   const io::Event& event() const { return *event_; }

@@ -1,6 +1,8 @@
 // Raw Windows events -> CIM, as Splunk's add-ons map them. See
 // ../shared/docs/cim-mapping.md for the sources of each rule. This file is the
 // table; cim/record.cpp only interprets it.
+#include <iterator>
+
 #include "cim/datamodel.h"
 #include "common/strings.h"
 
@@ -159,6 +161,37 @@ int Dataset::field_index(std::string_view f) const {
   for (size_t i = 0; i < fields.size(); ++i)
     if (fields[i] == f) return static_cast<int>(i);
   return -1;
+}
+
+int Dataset::metadata_index(std::string_view f) const {
+  for (size_t i = 0; i < std::size(kMetadataFields); ++i)
+    if (kMetadataFields[i] == f) return static_cast<int>(fields.size() + i);
+  return -1;
+}
+
+// Splunk's metadata for a Windows event read as XmlWinEventLog (Splunk_TA_windows):
+// the host is the event's Computer, the source names its channel.
+bool metadata_value(const io::Event& e, std::string_view name, Value& out) {
+  auto set = [&](std::string_view a, std::string_view b = {}) {
+    out.type = Value::Type::Str;
+    out.str.assign(a);
+    out.str.append(b);
+  };
+  if (name == "host") {
+    out.type = Value::Type::Null;
+    if (const std::string* c = e.get("Computer")) set(*c);
+    return true;
+  }
+  if (name == "source") {
+    out.type = Value::Type::Null;
+    if (const std::string* c = e.get("Channel")) set("XmlWinEventLog:", *c);
+    return true;
+  }
+  if (name == "sourcetype") {
+    set("XmlWinEventLog");
+    return true;
+  }
+  return false;
 }
 
 const Dataset* find_dataset(std::string_view name) {

@@ -1,6 +1,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <iterator>
+
 #include "cim/datamodel.h"
 #include "common/strings.h"
 
@@ -40,8 +42,9 @@ void Record::reset(const io::Event* e, const SourceMapping* m, const Dataset* d)
   event_ = e;
   mapping_ = m;
   dataset_ = d;
-  values_.resize(d->fields.size());
-  state_.assign(d->fields.size(), 0);
+  size_t n = d->fields.size() + std::size(kMetadataFields);
+  values_.resize(n);
+  state_.assign(n, 0);
 }
 
 const Value* Record::get(int idx) {
@@ -154,6 +157,11 @@ void Record::compute(int idx) {
   state_[idx] = 1;  // guards against a calculated field that reads itself
   Value& out = values_[idx];
   out.type = Value::Type::Null;
+  if (static_cast<size_t>(idx) >= dataset_->fields.size()) {  // inherited metadata
+    metadata_value(*event_, kMetadataFields[idx - dataset_->fields.size()], out);
+    state_[idx] = 2;
+    return;
+  }
   std::string_view field = dataset_->fields[idx];
   for (auto& r : mapping_->rules)
     if (r.field == field) {

@@ -14,7 +14,8 @@ using spl::CommandKind;
 
 namespace {
 
-// Resolves "Processes.process" style names against a dataset.
+// Resolves "Processes.process" style names against a dataset; the inherited _time,
+// host, source and sourcetype go without the prefix.
 class DatasetFields : public FieldResolver {
  public:
   DatasetFields(const cim::Dataset& d, std::vector<std::string>& warnings) : d_(d), warnings_(warnings) {
@@ -23,12 +24,16 @@ class DatasetFields : public FieldResolver {
   }
   int resolve(std::string_view name) override {
     if (name == "_time") return kTimeField;
+    if (int m = d_.metadata_index(name); m >= 0) return m;
     std::string_view f = name;
     if (f.substr(0, prefix_.size()) == prefix_) f.remove_prefix(prefix_.size());
     else if (iequals(f.substr(0, d_.name.size() + 1), std::string(d_.name) + ".")) f.remove_prefix(d_.name.size() + 1);
     int idx = d_.field_index(f);
     if (idx < 0) {
       std::string w = "field " + std::string(name) + " is not mapped for " + std::string(d_.name) + " (always null)";
+      if (f != name && d_.metadata_index(f) >= 0)
+        w = "field " + std::string(name) + " is not a field of " + std::string(d_.name) +
+            " (always null); the inherited field is " + std::string(f) + ", without the dataset prefix";
       if (std::find(warnings_.begin(), warnings_.end(), w) == warnings_.end()) warnings_.push_back(w);
     }
     return idx;

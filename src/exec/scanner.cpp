@@ -30,19 +30,21 @@ class RawEventAccess : public FieldAccess {
   const std::vector<int>& map_;
 };
 
-// The row a matching raw event becomes: raw fields, then metadata and CIM fields
-// that the event does not already carry under the same name.
+// The row a matching raw event becomes: raw fields, then Splunk's metadata (_time,
+// host, source, sourcetype: these replace raw fields of the same name, as in search),
+// then the CIM fields that the event does not already carry under the same name.
 Row event_row(const io::Event& e, double time, bool has_time, cim::Record* rec) {
   Row r;
   r.fields.reserve(e.size() + 24);
   for (auto& f : e)
     if (!r.get(f.name)) r.fields.emplace_back(f.name, Value::of(f.value));
   if (has_time) r.set("_time", Value::of(time));
-  if (const std::string* c = e.get("Channel")) {
-    r.set("source", Value::of("XmlWinEventLog:" + *c));
-    r.set("sourcetype", Value::of(std::string("XmlWinEventLog")));
+  for (std::string_view name : cim::kMetadataFields) {
+    Value v;
+    cim::metadata_value(e, name, v);
+    if (v.is_null()) r.erase(name);  // metadata wins over a raw field of the same name
+    else r.set(name, std::move(v));
   }
-  if (const std::string* c = e.get("Computer")) r.set("host", Value::of(*c));
   if (rec) {
     const auto& d = rec->dataset();
     for (size_t i = 0; i < d.fields.size(); ++i) {
@@ -84,23 +86,15 @@ const Value* RawEventCache::get(int id) {
 
 void RawEventCache::compute(std::string_view name, Value& out) const {
   out.type = Value::Type::Null;
-  auto set = [&](std::string_view a, std::string_view b = {}) {
+  // Splunk's metadata (host, source, sourcetype): the values tstats sees too.
+  if (cim::metadata_value(*e_, name, out)) return;
+  if (const std::string* v = e_->get(name)) {
     out.type = Value::Type::Str;
-    out.str.assign(a);
-    out.str.append(b);
-  };
-  if (const std::string* v = e_->get(name)) return set(*v);
+    out.str.assign(*v);
+    return;
+  }
   if (name == "_time") {
     out = time_;
-    return;
-  }
-  if (name == "host") {
-    if (const std::string* c = e_->get("Computer")) set(*c);
-    return;
-  }
-  if (name == "sourcetype") return set("XmlWinEventLog");
-  if (name == "source") {
-    if (const std::string* c = e_->get("Channel")) set("XmlWinEventLog:", *c);
     return;
   }
   if (rec_)
