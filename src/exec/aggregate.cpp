@@ -142,6 +142,13 @@ std::vector<Row> GroupTable::rows() const {
     }
     return false;
   });
+  // Without a by clause Splunk always returns one row, even over no events (count=0),
+  // so "| stats count" can say "none".
+  Group none;
+  if (sorted.empty() && spec_.by_names.empty()) {
+    none.states.resize(spec_.aggs.size());
+    sorted.push_back(&none);
+  }
   std::vector<Row> out;
   out.reserve(sorted.size());
   for (const Group* gp : sorted) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <charconv>
 #include <ctime>
 #include <functional>
 #include <map>
@@ -228,6 +229,18 @@ static const std::map<std::string, FnSpec>& functions() {
        }}},
       {"tonumber", {1, 2, [](const Node& n, FieldAccess& f) {
          R a = arg(n, f, 0);
+         if (n.args.size() == 2) {
+           // tonumber(str, base): an integer written in base 2..36 ("0A4", 16 -> 164).
+           double b;
+           if (!arg(n, f, 1).value.as_number(b) || b < 2 || b > 36 || is_null(a)) return null();
+           std::string s(trim(text_of(a)));
+           bool neg = !s.empty() && s[0] == '-';
+           std::string_view digits = std::string_view(s).substr(neg || (!s.empty() && s[0] == '+'));
+           long long v = 0;
+           auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, int(b));
+           if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) return null();
+           return val(Value::of(double(neg ? -v : v)));
+         }
          double x;
          if (a.value.as_number(x)) return val(Value::of(x));
          return null();

@@ -224,13 +224,14 @@ class FieldsOp : public RowOp {
         for (auto& [n, v] : row.fields)
           if (!any(n)) out.fields.emplace_back(std::move(n), std::move(v));
       } else {
-        // table/fields order the columns as listed.
-        for (auto& p : pats_)
+        // table/fields order the columns as listed; table keeps a listed field that a
+        // row lacks as an empty cell in its place, so the column order never depends
+        // on which row comes first.
+        for (auto& p : pats_) {
           for (auto& [n, v] : row.fields)
             if (p.matches(n) && !out.get(n)) out.fields.emplace_back(n, v);
-        if (table_)
-          for (auto& p : pats_)
-            if (!p.has_wildcard() && !out.get(p.pattern())) out.fields.emplace_back(p.pattern(), Value{});
+          if (table_ && !p.has_wildcard() && !out.get(p.pattern())) out.fields.emplace_back(p.pattern(), Value{});
+        }
       }
       row = std::move(out);
     }

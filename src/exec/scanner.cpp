@@ -1,5 +1,7 @@
 #include "exec/scanner.h"
 
+#include <algorithm>
+
 namespace splinter::exec {
 
 namespace {
@@ -174,6 +176,16 @@ void Scanner::on_event(const io::Event& e) {
 std::vector<Row> Scanner::rows(size_t i) {
   Entry& en = entries_[i];
   if (en.table) return en.table->rows();
+  // Splunk hands a search's events on newest first; head, dedup and first/last depend
+  // on it. Inputs are read in file order, so sort (stable: equal times keep input order).
+  std::stable_sort(en.raw_rows.begin(), en.raw_rows.end(), [](const Row& a, const Row& b) {
+    const Value* ta = a.get("_time");
+    const Value* tb = b.get("_time");
+    double x = 0, y = 0;
+    const bool hx = ta && ta->as_number(x), hy = tb && tb->as_number(y);
+    if (hx != hy) return hx;  // events without a time last
+    return hx && x > y;
+  });
   return std::move(en.raw_rows);
 }
 

@@ -1,6 +1,7 @@
 #include "exec/search_predicate.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace splinter::exec {
 
@@ -64,6 +65,18 @@ int SearchPredicate::build(const spl::Expr& e, FieldResolver& fields, bool allow
                          e.span.begin);
       n.op = Op::Term;
       n.patterns.emplace_back("*" + e.text + "*", true);
+      {
+        std::string_view t = e.text;
+        bool lead = !t.empty() && t.front() == '*', trail = t.size() > 1 && t.back() == '*';
+        if (lead) t.remove_prefix(1);
+        if (trail) t.remove_suffix(1);
+        if (!t.empty() && t.find('*') == std::string_view::npos) {
+          n.term = to_lower(t);
+          // A term that starts (ends) with a breaker such as "/i" carries its own edge.
+          n.bound_left = !lead && !is_breaker(n.term.front());
+          n.bound_right = !trail && !is_breaker(n.term.back());
+        }
+      }
       break;
     default:
       throw spl::Error("unsupported expression in search", e.span.begin);
@@ -84,6 +97,40 @@ bool SearchPredicate::value_matches(const Value& v, const Node& n) {
     case Value::Type::Multi:
       for (auto& s : v.multi)
         if (one(s)) return true;
+      return false;
+    default: return false;
+  }
+}
+
+// Splunk's default segmentation breaks on every ASCII punctuation and space (major and
+// minor breakers); letters, digits and non-ASCII bytes make up tokens.
+bool SearchPredicate::is_breaker(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u < 0x80 && !std::isalnum(u);
+}
+
+static bool term_in(std::string_view s, const std::string& term, bool left, bool right) {
+  if (term.size() > s.size()) return false;
+  for (size_t i = 0; i + term.size() <= s.size(); ++i) {
+    size_t k = 0;
+    while (k < term.size() && ascii_lower(s[i + k]) == term[k]) ++k;
+    if (k != term.size()) continue;
+    if (left && i > 0 && !SearchPredicate::is_breaker(s[i - 1])) continue;
+    const size_t end = i + term.size();
+    if (right && end < s.size() && !SearchPredicate::is_breaker(s[end])) continue;
+    return true;
+  }
+  return false;
+}
+
+bool SearchPredicate::term_matches(const Value& v, const Node& n) {
+  if (n.term.empty()) return value_matches(v, n);
+  switch (v.type) {
+    case Value::Type::Str: return term_in(v.str, n.term, n.bound_left, n.bound_right);
+    case Value::Type::Num: return term_in(format_number(v.num), n.term, n.bound_left, n.bound_right);
+    case Value::Type::Multi:
+      for (auto& s : v.multi)
+        if (term_in(s, n.term, n.bound_left, n.bound_right)) return true;
       return false;
     default: return false;
   }
@@ -131,7 +178,7 @@ bool SearchPredicate::eval(int i, FieldAccess& f) const {
       std::vector<const Value*> all;
       f.all_values(all);
       for (auto* v : all)
-        if (v && value_matches(*v, n)) return true;
+        if (v && term_matches(*v, n)) return true;
       return false;
     }
   }

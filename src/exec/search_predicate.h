@@ -20,6 +20,8 @@ class SearchPredicate {
   bool match_all() const { return nodes_.empty(); }
   // Field ids the expression reads.
   std::vector<int> fields_used() const;
+  // Splunk's default segmenters: a bare term matches only between breakers.
+  static bool is_breaker(char c);
 
  private:
   enum class Op { Eq, Ne, Lt, Le, Gt, Ge, In, And, Or, Not, Term, True };
@@ -27,6 +29,11 @@ class SearchPredicate {
     Op op = Op::True;
     int field = -1;
     std::vector<Wildcard> patterns;  // Eq/Ne/In/Term
+    // Term without inner '*': lower-cased text matched as whole tokens (Splunk matches
+    // bare terms against the event's segments, so "regsvr" is not in "regsvr32.exe").
+    // bound_left/right: a breaker (or the value's edge) must stand on that side.
+    std::string term;
+    bool bound_left = true, bound_right = true;
     std::string text;                // Lt..Ge literal
     double num = 0;
     bool numeric = false;
@@ -35,6 +42,7 @@ class SearchPredicate {
   int build(const spl::Expr& e, FieldResolver& fields, bool allow_terms, int depth);
   bool eval(int i, FieldAccess& f) const;
   static bool value_matches(const Value& v, const Node& n);
+  static bool term_matches(const Value& v, const Node& n);
   std::vector<Node> nodes_;
 };
 

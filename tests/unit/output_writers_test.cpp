@@ -121,3 +121,15 @@ TEST(OutputRisk, DetectionFileInsideContentRunsOnce) {
   ASSERT_EQ(r.results.size(), 1u);
   EXPECT_EQ(r.results[0].rows.size(), 4u);
 }
+
+// table fixes the column order, whatever fields the first row lacks (found by a first
+// user: a field missing from the first row moved to the end).
+TEST(OutputTable, TableColumnsKeepTheirOrder) {
+  engine::HuntOptions o;
+  o.inputs = {std::string(SPLINTER_REPO_DIR) + "/demo"};
+  o.spl = "EventCode=1 | table NoSuchField Computer EventRecordID";
+  auto r = engine::hunt(o);
+  std::ostringstream csv;
+  output::write_rows(csv, r, output::Format::Csv);
+  EXPECT_EQ(csv.str().substr(0, csv.str().find('\n')), "detection,NoSuchField,Computer,EventRecordID");
+}
