@@ -11,8 +11,11 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <set>
 #include <system_error>
 
+#include "common/strings.h"
+#include "io/evtx/evtx_format.h"
 #include "io/evtx/evtx_reader.h"
 #include "io/readers.h"
 #include "io/stream.h"
@@ -55,14 +58,27 @@ std::vector<Target> expand(const std::vector<std::string>& paths) {
     }
     if (fs::is_directory(s)) {
       std::vector<std::string> files;
-      fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
+      // Collected logs are often linked in; follow directory links, but enter each real
+      // directory once so a link cycle cannot loop.
+      fs::recursive_directory_iterator it(
+          p, fs::directory_options::skip_permission_denied | fs::directory_options::follow_directory_symlink, ec);
+      const fs::recursive_directory_iterator end;
       if (ec) {
         out.push_back({p, true, ec.message()});
         continue;
       }
+      std::set<std::string> seen_dirs = {fs::weakly_canonical(p, ec).string()};
       for (; it != end; it.increment(ec)) {
-        if (ec) break;
+        if (ec) {
+          out.push_back({p, true, "directory walk stopped: " + ec.message()});
+          break;
+        }
         std::error_code ec2;
+        if (it->is_directory(ec2)) {
+          if (!seen_dirs.insert(fs::weakly_canonical(it->path(), ec2).string()).second || it.depth() > 64)
+            it.disable_recursion_pending();
+          continue;
+        }
         if (it->is_regular_file(ec2)) files.push_back(it->path().string());
       }
       std::sort(files.begin(), files.end());
@@ -119,9 +135,16 @@ void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats
   StreamBuffer sb(src);
   if (opts.progress) sb.on_chunk = [&](uint64_t b) { opts.progress(done_before + b); };
   // Sniff: EVTX magic at the very start, else the first non-blank byte after a BOM.
-  while (sb.avail() < 8 && sb.fill()) {
+  // A damaged file header must not hide an EVTX file (its chunks are still readable):
+  // a chunk signature where the first chunk starts, or the .evtx name, also decide.
+  while (sb.avail() < evtx::kFileHeaderSize + 8 && sb.fill()) {
   }
-  if (sb.avail() >= 8 && std::memcmp(sb.data(), "ElfFile\0", 8) == 0) {
+  std::string lower_name = to_lower(std::filesystem::path(path).filename().string());
+  const bool evtx_name = lower_name.ends_with(".evtx") || lower_name.find(".evtx.") != std::string::npos;
+  const bool evtx_magic = sb.avail() >= 8 && std::memcmp(sb.data(), "ElfFile\0", 8) == 0;
+  const bool chunk_magic =
+      sb.avail() >= evtx::kFileHeaderSize + 8 && std::memcmp(sb.data() + evtx::kFileHeaderSize, "ElfChnk\0", 8) == 0;
+  if (evtx_magic || chunk_magic || (evtx_name && sb.avail() > 0)) {
     st.format = Format::Evtx;
     if (src.compression() == Compression::None && !src.is_stdin() &&
         read_evtx_mapped(path, sink, st, opts))

@@ -311,11 +311,15 @@ void write_summary(std::ostream& out, const engine::HuntResult& r, bool verbose)
   out << fmt::format("splinter: {} file(s), {:.1f} MB; events read {}, parsed {}, rejected {}; {} mapped to CIM\n",
                      r.files.size() - skipped, static_cast<double>(bytes) / 1e6, read, parsed, rejected,
                      r.counters.routed);
-  if (skipped) out << fmt::format("  {} file(s) in the directories given were not logs and were skipped\n", skipped);
+  if (skipped)
+    out << fmt::format("  {} file(s) in the directories given were not logs and were skipped{}\n", skipped,
+                       verbose ? "" : " (-v names them)");
   if (r.files.size() == skipped) out << "  warning: no log files found in the paths given\n";
   if (r.counters.no_time)
     out << fmt::format("  warning: {} event(s) had no readable time (empty _time, firstTime/lastTime)\n",
                        r.counters.no_time);
+  for (auto& f : r.files)
+    if (f.skipped && verbose) out << fmt::format("  {}: not a log (no EVTX, XML or JSON records); skipped\n", f.path);
   for (auto& f : r.files)
     if (!f.skipped && (verbose || f.rejected || f.failed))
       out << fmt::format("  {} [{}]: read {}, parsed {}, rejected {}{}\n", f.path, io::format_name(f.format), f.read,

@@ -195,6 +195,45 @@ TEST(IoReadInputs, DirectoryOfManySmallFiles) {
   }
 }
 
+// Found by a first user: an .evtx whose file header is damaged, inside a directory, was
+// "not a log" and silently skipped; its chunks are intact and must be read.
+TEST(IoReadInputs, DamagedEvtxHeaderInADirectoryIsStillRead) {
+  std::string c19 = slurp(shared_dir() + "/cases/C19.evtx");
+  if (c19.empty()) GTEST_SKIP() << "shared cases absent";
+  TempDir d;
+  std::string smashed = c19;
+  smashed.replace(0, 8, "XXXXXXXX");
+  d.file("logs/a.evtx", smashed);          // chunk signature still where the first chunk starts
+  std::string noname = smashed;
+  d.file("logs/b.bin", noname);            // found by its chunk signature, not its name
+  CollectSink s;
+  auto stats = read_inputs({d.path() + "/logs"}, s);
+  ASSERT_EQ(stats.size(), 2u);
+  for (auto& st : stats) {
+    EXPECT_FALSE(st.skipped) << st.path;
+    EXPECT_EQ(st.format, Format::Evtx) << st.path;
+    EXPECT_EQ(st.parsed, 3u) << st.path;
+  }
+  EXPECT_EQ(s.events.size(), 6u);
+}
+
+// Directory links are followed (collections are often assembled with links), and a
+// link cycle is entered once, never looped.
+TEST(IoReadInputs, DirectoryLinksFollowedOnce) {
+  TempDir d;
+  const std::string rec =
+      "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>1</EventID>"
+      "<EventRecordID>7</EventRecordID></System></Event>\n";
+  d.file("real/a.log", rec);
+  std::filesystem::create_directories(d.path() + "/top");
+  std::filesystem::create_directory_symlink(d.path() + "/real", d.path() + "/top/linked");
+  std::filesystem::create_directory_symlink(d.path() + "/top", d.path() + "/real/cycle");
+  CollectSink s;
+  auto stats = read_inputs({d.path() + "/top"}, s);
+  ASSERT_EQ(s.events.size(), 1u);
+  EXPECT_EQ(s.events[0].at("EventRecordID"), "7");
+}
+
 TEST(IoReadInputs, GzipAndZstdXmlFilesGiveSameEvents) {
   std::string c01 = slurp(shared_dir() + "/cases/C01.xml");
   if (c01.empty()) GTEST_SKIP() << "shared cases absent";
