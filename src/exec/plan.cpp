@@ -551,6 +551,9 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p) {
   std::string dm = ts.datamodel;
   if (!ts.nodename.empty() && dm.find('.') == std::string::npos) dm += "." + ts.nodename;
   plan->dataset = cim::find_dataset(dm);
+  if (dm.empty())
+    throw spl::Error("tstats without from datamodel=... (tstats over index-time fields is not supported)",
+                     first.span.begin);
   if (!plan->dataset) {
     std::string known;
     for (auto& d : cim::datasets()) known += (known.empty() ? "" : ", ") + std::string(d.name);
