@@ -538,7 +538,7 @@ class JsonStreamReader {
           if (--depth == 0) {
             // The limit holds however the window happened to be filled.
             if (i + 1 > kMaxRecordBytes)
-              reject(off, line, "record too large");
+              reject(off, line, kRecordTooLarge);
             else
               parse(v.substr(0, i + 1), off, line);
             sb_.consume(i + 1);
@@ -547,7 +547,7 @@ class JsonStreamReader {
         }
       }
       if (n >= kMaxRecordBytes) {
-        reject(off, line, "record too large");
+        reject(off, line, kRecordTooLarge);
         sb_.consume(n);
         discard_line();
         return;

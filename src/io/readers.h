@@ -15,6 +15,7 @@ namespace splinter::io {
 
 // Largest record a text reader accepts before it reports "record too large" and resyncs.
 inline constexpr size_t kMaxRecordBytes = size_t(16) << 20;
+inline constexpr const char* kRecordTooLarge = "record too large (over the 16 MiB record limit); skipped";
 
 // One <Event>...</Event> element -> fields (raw text between tags, entities kept).
 class XmlEventParser {

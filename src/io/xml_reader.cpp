@@ -402,7 +402,7 @@ class XmlStreamReader {
         size_t len = b.pos + 8;
         // The limit holds however the window happened to be filled.
         if (len > kMaxRecordBytes)
-          reject(off, line, "record too large");
+          reject(off, line, kRecordTooLarge);
         else if (parser_.parse(v.substr(0, len), ev_, error_))
           emit(off, line);
         else
@@ -411,7 +411,7 @@ class XmlStreamReader {
         return;
       }
       if (v.size() >= kMaxRecordBytes) {
-        reject(off, line, "record too large");
+        reject(off, line, kRecordTooLarge);
         sb_.consume(v.size());
         discard_to_next_event();
         return;
@@ -493,7 +493,7 @@ class XmlStreamReader {
       size_t nl = v.find('\n', i);
       if (nl == std::string_view::npos) {
         if (v.size() >= kMaxRecordBytes) {
-          reject(off, line, "record too large");
+          reject(off, line, kRecordTooLarge);
           sb_.consume(v.size());
           return;
         }
@@ -512,14 +512,14 @@ class XmlStreamReader {
         break;
       }
       if (s >= kMaxRecordBytes) {
-        reject(off, line, "record too large");
+        reject(off, line, kRecordTooLarge);
         sb_.consume(s);
         return;
       }
       i = s;
     }
     if (end > kMaxRecordBytes)
-      reject(off, line, "record too large");
+      reject(off, line, kRecordTooLarge);
     else if (parse_classic(sb_.view().substr(0, end)))
       emit(off, line);
     else

@@ -147,7 +147,7 @@ TEST(IoLimits, RecordLimitIsExactWhateverTheReadSizes) {
   }
   size_t too_large = 0;
   for (const auto& p : r.sink.problems) {
-    if (p.what != "record too large") continue;
+    if (p.what != kRecordTooLarge) continue;
     ++too_large;
     EXPECT_TRUE(p.file == r.stats[1].path || p.file == r.stats[3].path) << p.file;
     EXPECT_EQ(p.line, 1u);

@@ -151,7 +151,7 @@ TEST(IoXml, RecordTooLarge) {
   ASSERT_EQ(ev.size(), 1u);
   EXPECT_EQ(ev[0].at("EventID"), "5");
   ASSERT_GE(s.problems.size(), 1u);
-  EXPECT_EQ(s.problems[0].what, "record too large");
+  EXPECT_EQ(s.problems[0].what, kRecordTooLarge);
 }
 
 TEST(IoXml, ClassicWinEventLogRecordsInterleaved) {
