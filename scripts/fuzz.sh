@@ -75,7 +75,7 @@ if [ -n "${FUZZ_MAX_LEN:-}" ]; then
   done
 fi
 run_one() {
-  local t=$1 log=$out/logs/$1.log
+  local t=$1 log=$out/logs/$1.$$.log  # per invocation: concurrent runs of a target must not share a log
   mkdir -p "$out/corpus/$t" "$out/artifacts/$t" "$out/logs"
   local dirs=("$out/corpus/$t" "fuzz/seeds/$t")
   [ -d "tests/regress/$t" ] && dirs+=("tests/regress/$t")
@@ -105,7 +105,7 @@ done
 
 printf '%-10s %14s %8s %s\n' target executions corpus result
 for t in $targets; do
-  log=$out/logs/$t.log
+  log=$out/logs/$t.$$.log
   execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
   [ -n "$execs" ] || execs=$(grep -o 'Done [0-9]* runs' "$log" | grep -o '[0-9]*' || echo '?')
   corpus=$(find "$out/corpus/$t" -type f | wc -l)
