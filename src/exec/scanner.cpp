@@ -1,6 +1,7 @@
 #include "exec/scanner.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace splinter::exec {
 
@@ -178,15 +179,19 @@ std::vector<Row> Scanner::rows(size_t i) {
   if (en.table) return en.table->rows();
   // Splunk hands a search's events on newest first; head, dedup and first/last depend
   // on it. Inputs are read in file order, so sort (stable: equal times keep input order).
-  std::stable_sort(en.raw_rows.begin(), en.raw_rows.end(), [](const Row& a, const Row& b) {
-    const Value* ta = a.get("_time");
-    const Value* tb = b.get("_time");
-    double x = 0, y = 0;
-    const bool hx = ta && ta->as_number(x), hy = tb && tb->as_number(y);
-    if (hx != hy) return hx;  // events without a time last
-    return hx && x > y;
-  });
-  return std::move(en.raw_rows);
+  // Each row's time is looked up once, not per comparison; events without one go last.
+  std::vector<std::pair<double, size_t>> order(en.raw_rows.size());
+  for (size_t r = 0; r < order.size(); ++r) {
+    const Value* t = en.raw_rows[r].get("_time");
+    double x;
+    order[r] = {t && t->as_number(x) ? x : -std::numeric_limits<double>::infinity(), r};
+  }
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<Row> sorted;
+  sorted.reserve(order.size());
+  for (auto& [t, r] : order) sorted.push_back(std::move(en.raw_rows[r]));
+  en.raw_rows.clear();
+  return sorted;
 }
 
 }  // namespace splinter::exec

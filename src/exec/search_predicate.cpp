@@ -64,7 +64,6 @@ int SearchPredicate::build(const spl::Expr& e, FieldResolver& fields, bool allow
         throw spl::Error("bare search term \"" + e.text + "\" is not supported here (only field comparisons)",
                          e.span.begin);
       n.op = Op::Term;
-      n.patterns.emplace_back("*" + e.text + "*", true);
       {
         std::string_view t = e.text;
         bool lead = !t.empty() && t.front() == '*', trail = t.size() > 1 && t.back() == '*';
@@ -75,6 +74,8 @@ int SearchPredicate::build(const spl::Expr& e, FieldResolver& fields, bool allow
           // A term that starts (ends) with a breaker such as "/i" carries its own edge.
           n.bound_left = !lead && !is_breaker(n.term.front());
           n.bound_right = !trail && !is_breaker(n.term.back());
+        } else {
+          n.patterns.emplace_back("*" + e.text + "*", true);  // inner '*': a plain wildcard
         }
       }
       break;

@@ -29,7 +29,7 @@ class SearchPredicate {
     Op op = Op::True;
     int field = -1;
     std::vector<Wildcard> patterns;  // Eq/Ne/In/Term
-    // Term without inner '*': lower-cased text matched as whole tokens (Splunk matches
+    // Term without inner '*' (otherwise patterns holds it as "*term*"): lower-cased text matched as whole tokens (Splunk matches
     // bare terms against the event's segments, so "regsvr" is not in "regsvr32.exe").
     // bound_left/right: a breaker (or the value's edge) must stand on that side.
     std::string term;
