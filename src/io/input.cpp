@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <set>
 #include <system_error>
+#include <utility>
 
 #include "common/strings.h"
 #include "io/evtx/evtx_format.h"
@@ -104,25 +105,106 @@ void problem(EventSink& sink, const std::string& file, uint64_t off, uint64_t li
   sink.on_problem(p);
 }
 
-// Uncompressed regular file: map it rather than copy it (EVTX needs random access).
-bool read_evtx_mapped(const std::string& path, EventSink& sink, FileStats& st, const ReadOptions& opts) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+// An uncompressed regular file that read_one would read as EVTX, mapped rather than
+// copied (EVTX needs random access). Unmapped on destruction.
+struct MappedEvtx {
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  MappedEvtx() = default;
+  MappedEvtx(MappedEvtx&& o) noexcept : data(std::exchange(o.data, nullptr)), size(o.size) {}
+  MappedEvtx& operator=(MappedEvtx&&) = delete;
+  ~MappedEvtx() {
+    if (data) ::munmap(const_cast<uint8_t*>(data), size);
+  }
+};
+
+bool evtx_name(const std::string& path) {
+  const std::string lower = to_lower(std::filesystem::path(path).filename().string());
+  return lower.ends_with(".evtx") || lower.find(".evtx.") != std::string::npos;
+}
+
+// The same decision as read_one's sniffing, on the raw bytes of a regular file that
+// is not gzip or zstd; false (read it the general way) in every other case.
+bool map_evtx(const std::string& path, MappedEvtx& out) {
+  if (path == "-") return false;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   struct stat sbuf {};
-  if (::fstat(fd, &sbuf) != 0 || !S_ISREG(sbuf.st_mode) || sbuf.st_size <= 0) {
-    ::close(fd);
-    return false;
+  uint8_t head[evtx::kFileHeaderSize + 8];
+  ssize_t got = -1;
+  if (::fstat(fd, &sbuf) == 0 && S_ISREG(sbuf.st_mode) && sbuf.st_size > 0)
+    got = ::pread(fd, head, sizeof head, 0);
+  bool evtx = false;
+  if (got > 0) {
+    const size_t n = size_t(got);
+    const bool compressed = (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) ||
+                            (n >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd);
+    const bool magic = n >= 8 && std::memcmp(head, "ElfFile\0", 8) == 0;
+    const bool chunk_magic = n >= sizeof head && std::memcmp(head + evtx::kFileHeaderSize, "ElfChnk\0", 8) == 0;
+    evtx = !compressed && (magic || chunk_magic || evtx_name(path));
   }
-  size_t size = size_t(sbuf.st_size);
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (evtx) {
+    void* map = ::mmap(nullptr, size_t(sbuf.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED) {
+      evtx = false;
+    } else {
+      out.data = static_cast<const uint8_t*>(map);
+      out.size = size_t(sbuf.st_size);
+    }
+  }
   ::close(fd);
-  if (map == MAP_FAILED) return false;
-  st.bytes = size;
-  if (opts.progress) opts.progress(size);
-  read_evtx(static_cast<const uint8_t*>(map), size, path, sink, st, opts);
-  ::munmap(map, size);
-  return true;
+  return evtx;
 }
+
+// Mapped EVTX files waiting to be read together (read_evtx_files): consecutive EVTX
+// inputs are decoded as one stream of chunks. Flushed before anything else is
+// reported, so events, problems and stats keep the order of the inputs.
+class EvtxBatch {
+ public:
+  static constexpr size_t kMaxFiles = 256;  // bounds open mappings, not memory in use
+  EvtxBatch(EventSink& sink, const ReadOptions& opts, std::vector<FileStats>& stats, uint64_t& done)
+      : sink_(sink), opts_(opts), stats_(stats), done_(done) {}
+  void add(FileStats st, MappedEvtx map) {
+    items_.push_back({std::move(st), std::move(map)});
+    if (items_.size() >= kMaxFiles) flush();
+  }
+  void flush() {
+    if (items_.empty()) return;
+    std::vector<EvtxFile> files;
+    files.reserve(items_.size());
+    uint64_t base = done_;
+    for (Item& it : items_) {
+      files.push_back({it.map.data, it.map.size, &it.stats.path, &it.stats, base});
+      base += it.map.size;
+    }
+    try {
+      read_evtx_files(files, sink_, opts_);
+    } catch (const std::exception& e) {
+      // Never let one bad batch (an allocation failure) stop the run.
+      for (Item& it : items_)
+        if (it.stats.parsed == 0) {
+          it.stats.failed = true;
+          problem(sink_, it.stats.path, 0, 0, std::string("read aborted: ") + e.what());
+        }
+    }
+    for (Item& it : items_) {
+      done_ += it.stats.bytes;
+      stats_.push_back(std::move(it.stats));
+    }
+    items_.clear();
+  }
+
+ private:
+  struct Item {
+    FileStats stats;
+    MappedEvtx map;
+  };
+  EventSink& sink_;
+  const ReadOptions& opts_;
+  std::vector<FileStats>& stats_;
+  uint64_t& done_;
+  std::vector<Item> items_;
+};
 
 void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats& st, const ReadOptions& opts,
               uint64_t done_before) {
@@ -139,16 +221,12 @@ void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats
   // a chunk signature where the first chunk starts, or the .evtx name, also decide.
   while (sb.avail() < evtx::kFileHeaderSize + 8 && sb.fill()) {
   }
-  std::string lower_name = to_lower(std::filesystem::path(path).filename().string());
-  const bool evtx_name = lower_name.ends_with(".evtx") || lower_name.find(".evtx.") != std::string::npos;
   const bool evtx_magic = sb.avail() >= 8 && std::memcmp(sb.data(), "ElfFile\0", 8) == 0;
   const bool chunk_magic =
       sb.avail() >= evtx::kFileHeaderSize + 8 && std::memcmp(sb.data() + evtx::kFileHeaderSize, "ElfChnk\0", 8) == 0;
-  if (evtx_magic || chunk_magic || (evtx_name && sb.avail() > 0)) {
+  if (evtx_magic || chunk_magic || (evtx_name(path) && sb.avail() > 0)) {
+    // Compressed, stdin, or not mappable: decode from a copy.
     st.format = Format::Evtx;
-    if (src.compression() == Compression::None && !src.is_stdin() &&
-        read_evtx_mapped(path, sink, st, opts))
-      return;
     std::vector<uint8_t> all;
     do {
       all.insert(all.end(), sb.data(), sb.data() + sb.avail());
@@ -220,9 +298,18 @@ std::vector<FileStats> read_inputs(const std::vector<std::string>& paths, EventS
                                    const ReadOptions& opts) {
   std::vector<FileStats> stats;
   uint64_t done = 0;
+  EvtxBatch batch(sink, opts, stats, done);
   for (Target& t : expand(paths)) {
     FileStats st;
     st.path = t.path;
+    if (!t.missing) {
+      MappedEvtx map;
+      if (map_evtx(t.path, map)) {
+        batch.add(std::move(st), std::move(map));
+        continue;
+      }
+    }
+    batch.flush();
     if (t.missing) {
       st.failed = true;
       problem(sink, t.path, 0, 0, "cannot open: " + t.error);
@@ -239,6 +326,7 @@ std::vector<FileStats> read_inputs(const std::vector<std::string>& paths, EventS
     done += st.bytes;
     stats.push_back(std::move(st));
   }
+  batch.flush();
   return stats;
 }
 

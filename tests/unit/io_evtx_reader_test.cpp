@@ -2,8 +2,10 @@
 // derived XmlWinEventLog rendering, robustness on every .evtx under shared/ and on
 // damaged copies, carving and thread-count independence.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <random>
 
 #include <zlib.h>
@@ -323,6 +325,81 @@ TEST(EvtxRobustness, ThreadCountDoesNotChangeOutput) {
       ASSERT_LT(one.recs[i - 1].offset, one.recs[i].offset);
     }
   }
+}
+
+// read_inputs decodes consecutive EVTX files as one batch on several threads. Whatever
+// the thread count, events, problems and stats must come out exactly as reading each
+// file alone, in input order, with other formats and missing files in between.
+TEST(EvtxRobustness, BatchOfFilesKeepsInputOrder) {
+  const std::string sec = shared_dir() + "/data/omerbenamram-evtx/samples/security.evtx";
+  REQUIRE_FILE(sec);
+  REQUIRE_FILE(kCases + "C19.evtx");
+  REQUIRE_FILE(kCases + "C20.evtx");
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("splinter_batch_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(kCases + "C19.evtx", dir / "a.evtx");
+  std::filesystem::copy_file(sec, dir / "b.evtx");
+  {
+    std::vector<uint8_t> d = evtx_test::load(kCases + "C20.evtx");  // damaged copy: cut mid-chunk
+    d.resize(d.size() - 700);
+    std::ofstream(dir / "c.evtx", std::ios::binary).write(reinterpret_cast<const char*>(d.data()), long(d.size()));
+  }
+  std::ofstream(dir / "d.xml")
+      << "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>1</EventID>"
+         "<Computer>h</Computer></System></Event>\n";
+  std::filesystem::copy_file(kCases + "C20.evtx", dir / "e.evtx");
+  std::filesystem::copy_file(sec, dir / "f.evtx");
+  const std::vector<std::string> inputs = {dir.string(), (dir / "missing.evtx").string(), (dir / "a.evtx").string()};
+
+  auto run = [&](unsigned threads, CollectSink& sink) {
+    ReadOptions o;
+    o.threads = threads;
+    return read_inputs(inputs, sink, o);
+  };
+  CollectSink ref;
+  std::vector<FileStats> ref_stats = run(1, ref);
+  ASSERT_EQ(ref_stats.size(), 8u);
+  EXPECT_EQ(ref_stats[3].format, Format::XmlWinEventLog);
+  EXPECT_TRUE(ref_stats[6].failed);  // missing.evtx
+  // The serial batch equals reading file by file.
+  std::vector<Rec> alone;
+  for (const char* name : {"a.evtx", "b.evtx", "c.evtx"}) {
+    CollectSink s;
+    FileStats st = read_file((dir / name).string(), s, ReadOptions{.threads = 1});
+    EXPECT_EQ(st.parsed, ref_stats[size_t(name[0] - 'a')].parsed) << name;
+    alone.insert(alone.end(), s.recs.begin(), s.recs.end());
+  }
+  ASSERT_GT(ref.recs.size(), alone.size());
+  for (size_t i = 0; i < alone.size(); ++i) ASSERT_EQ(ref.recs[i].fields, alone[i].fields) << i;
+  EXPECT_EQ(ref.recs[alone.size()].at("EventID"), "1");  // d.xml comes next
+
+  for (unsigned threads : {2u, 3u, 8u}) {
+    CollectSink s;
+    std::vector<FileStats> st = run(threads, s);
+    ASSERT_EQ(s.recs.size(), ref.recs.size()) << threads;
+    for (size_t i = 0; i < s.recs.size(); ++i) {
+      ASSERT_EQ(s.recs[i].fields, ref.recs[i].fields) << threads << " " << i;
+      ASSERT_EQ(s.recs[i].offset, ref.recs[i].offset);
+    }
+    ASSERT_EQ(s.problems.size(), ref.problems.size()) << threads;
+    for (size_t i = 0; i < s.problems.size(); ++i) {
+      EXPECT_EQ(s.problems[i].file, ref.problems[i].file) << threads << " " << i;
+      EXPECT_EQ(s.problems[i].offset, ref.problems[i].offset);
+      EXPECT_EQ(s.problems[i].what, ref.problems[i].what);
+    }
+    ASSERT_EQ(st.size(), ref_stats.size());
+    for (size_t i = 0; i < st.size(); ++i) {
+      EXPECT_EQ(st[i].path, ref_stats[i].path);
+      EXPECT_EQ(st[i].read, ref_stats[i].read);
+      EXPECT_EQ(st[i].parsed, ref_stats[i].parsed);
+      EXPECT_EQ(st[i].rejected, ref_stats[i].rejected);
+      EXPECT_EQ(st[i].bytes, ref_stats[i].bytes);
+      EXPECT_EQ(st[i].failed, ref_stats[i].failed);
+    }
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(EvtxRobustness, CarvingRecoversSlackRecords) {

@@ -48,6 +48,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -125,12 +126,17 @@ class WorkerPool {
   uint64_t generation_ = 0;
 };
 
+// Turns chunk outputs into Events for the sink, one file after the other.
 struct Emitter {
-  const std::string& path;
   EventSink& sink;
-  FileStats& stats;
+  FileStats* stats = nullptr;
   Event ev;
   uint64_t max_record_id = 0;
+
+  void start(FileStats& st) {
+    stats = &st;
+    max_record_id = 0;
+  }
 
   void emit(const ChunkOutput& out) {
     size_t pi = 0;
@@ -151,38 +157,47 @@ struct Emitter {
       ev.recovered = rec.recovered;
       sink.on_event(ev);
     }
-    stats.read += out.read;
-    stats.rejected += out.rejected;
-    stats.parsed += out.read - out.rejected;
+    stats->read += out.read;
+    stats->rejected += out.rejected;
+    stats->parsed += out.read - out.rejected;
     max_record_id = std::max(max_record_id, out.max_record_id);
   }
 };
 
-}  // namespace
+// One file of a batch: what its header said (problems are emitted in order, before
+// its records) and which of its chunks hold data.
+struct FilePlan {
+  EvtxFile file;
+  std::vector<InputProblem> head;  // header problems, in the order found
+  size_t used_chunks = 0;          // up to the last chunk that is not all zeros
+  size_t first_job = 0;            // index of its chunk 0 in the batch's job list
+  uint64_t header_next_id = 0;
+  bool header_ok = false;
+};
 
-void read_evtx(const uint8_t* data, size_t size, const std::string& path, EventSink& sink, FileStats& stats,
-               const ReadOptions& opts) {
+void plan_file(FilePlan& fp) {
   using namespace evtx;
+  const uint8_t* data = fp.file.data;
+  const size_t size = fp.file.size;
+  FileStats& stats = *fp.file.stats;
   stats.format = Format::Evtx;
   stats.bytes = size;
   auto problem = [&](uint64_t off, std::string what, bool warning) {
     InputProblem p;
-    p.file = path;
+    p.file = *fp.file.path;
     p.offset = off;
     p.what = std::move(what);
     p.warning = warning;
-    sink.on_problem(p);
+    fp.head.push_back(std::move(p));
   };
 
   // ---- file header
-  uint64_t header_next_id = 0;
   uint32_t header_chunks = 0;
-  bool header_ok = false;
   if (size < 128 || std::memcmp(data, "ElfFile", 8) != 0) {
     problem(0, "not an EVTX file header (ElfFile signature missing)", false);
   } else {
-    header_ok = true;
-    header_next_id = le64(data + 24);
+    fp.header_ok = true;
+    fp.header_next_id = le64(data + 24);
     header_chunks = le16(data + 42);
     const uint32_t flags = le32(data + 120);
     if (crc32_of(data, 120) != le32(data + 124)) problem(124, "file header checksum mismatch", true);
@@ -194,128 +209,200 @@ void read_evtx(const uint8_t* data, size_t size, const std::string& path, EventS
   }
   if (size <= kFileHeaderSize) {
     if (size < kFileHeaderSize) problem(size, "file truncated inside its header block", false);
-    if (!header_ok) stats.failed = true;
+    if (!fp.header_ok) stats.failed = true;
     return;
   }
 
   // ---- chunks present in the file (the header count may be stale or too small)
   const size_t n_chunks = (size - kFileHeaderSize + kChunkSize - 1) / kChunkSize;
-  size_t used_chunks = 0;  // up to the last chunk that is not all zeros (preallocated space)
   for (size_t i = n_chunks; i > 0; --i) {
     const size_t off = kFileHeaderSize + (i - 1) * kChunkSize;
     const size_t n = std::min(kChunkSize, size - off);
     if (!all_zero(data + off, n)) {
-      used_chunks = i;
+      fp.used_chunks = i;
       break;
     }
   }
-  if (header_ok && used_chunks > header_chunks)
-    problem(42, "header claims " + std::to_string(header_chunks) + " chunks but " + std::to_string(used_chunks) +
+  if (fp.header_ok && fp.used_chunks > header_chunks)
+    problem(42, "header claims " + std::to_string(header_chunks) + " chunks but " + std::to_string(fp.used_chunks) +
                     " are present; reading all",
             true);
+}
 
-  Emitter em{path, sink, stats, {}, 0};
-  uint64_t done_bytes = kFileHeaderSize;
-  auto chunk_span = [&](size_t i, const uint8_t*& p, size_t& n, uint64_t& off) {
-    off = kFileHeaderSize + i * kChunkSize;
-    p = data + off;
-    n = std::min(kChunkSize, size - size_t(off));
+// Decodes chunk i of a file into out (nothing for a chunk of zeros inside the used
+// range: unused space, not damage).
+void decode_chunk(evtx::ChunkDecoder& dec, const FilePlan& fp, size_t i, bool carve, ChunkOutput& out) {
+  using namespace evtx;
+  const uint64_t off = kFileHeaderSize + i * kChunkSize;
+  const uint8_t* p = fp.file.data + off;
+  const size_t n = std::min(kChunkSize, fp.file.size - size_t(off));
+  if (n >= 8 && p[0] == 0 && all_zero(p, n)) return;
+  dec.decode(p, n, off, i, *fp.file.path, carve, out);
+}
+
+}  // namespace
+
+void read_evtx(const uint8_t* data, size_t size, const std::string& path, EventSink& sink, FileStats& stats,
+               const ReadOptions& opts) {
+  const EvtxFile f{data, size, &path, &stats, 0};
+  read_evtx_files(std::span<const EvtxFile>(&f, 1), sink, opts);
+}
+
+void read_evtx_files(std::span<const EvtxFile> files, EventSink& sink, const ReadOptions& opts) {
+  using namespace evtx;
+  std::vector<FilePlan> plans(files.size());
+  size_t jobs = 0;
+  for (size_t k = 0; k < files.size(); ++k) {
+    plans[k].file = files[k];
+    plan_file(plans[k]);
+    plans[k].first_job = jobs;
+    jobs += plans[k].used_chunks;
+  }
+  // job j -> (file, chunk): files are in order, so a cursor suffices on each side.
+  auto progress = [&](const FilePlan& fp, size_t i) {
+    if (opts.progress)
+      opts.progress(fp.file.progress_base + std::min<uint64_t>(fp.file.size, kFileHeaderSize + (i + 1) * kChunkSize));
   };
-  auto progress = [&](size_t i) {
-    if (!opts.progress) return;
-    done_bytes = std::min<uint64_t>(size, kFileHeaderSize + (i + 1) * kChunkSize);
-    opts.progress(done_bytes);
+  auto file_end = [&](const FilePlan& fp, const Emitter& em) {
+    if (fp.header_ok && em.max_record_id != 0 && fp.header_next_id != 0 && fp.header_next_id <= em.max_record_id) {
+      InputProblem p;
+      p.file = *fp.file.path;
+      p.offset = 24;
+      p.what = "header next record id " + std::to_string(fp.header_next_id) + " is stale (records up to " +
+               std::to_string(em.max_record_id) + " present)";
+      p.warning = true;
+      sink.on_problem(p);
+    }
   };
-  // A chunk of zeros inside the used range is unused space, not damage.
-  auto skip_chunk = [&](const uint8_t* p, size_t n) { return n >= 8 && p[0] == 0 && all_zero(p, n); };
+  // emit_file(fp, get): header problems, then each chunk's output as get(i) hands it
+  // over (in order), then the trailer check.
+  Emitter em{sink};
+  auto emit_file = [&](const FilePlan& fp, auto&& get, auto&& release) {
+    for (const InputProblem& p : fp.head) sink.on_problem(p);
+    em.start(*fp.file.stats);
+    for (size_t i = 0; i < fp.used_chunks; ++i) {
+      em.emit(get(fp.first_job + i));
+      progress(fp, i);
+      release(fp.first_job + i);
+    }
+    file_end(fp, em);
+  };
 
   unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = unsigned(std::min<size_t>(threads, used_chunks));
+  threads = unsigned(std::min<size_t>(threads, jobs));
 
   if (threads <= 1) {
     // Kept per thread across files: their buffers and caches are reused.
     thread_local ChunkDecoder dec;
     thread_local ChunkOutput out;
-    for (size_t i = 0; i < used_chunks; ++i) {
-      const uint8_t* p;
-      size_t n;
-      uint64_t off;
-      chunk_span(i, p, n, off);
-      if (skip_chunk(p, n)) continue;
-      out.clear();
-      dec.decode(p, n, off, i, path, opts.carve, out);
-      em.emit(out);
-      progress(i);
+    for (const FilePlan& fp : plans) {
+      emit_file(
+          fp,
+          [&](size_t j) -> const ChunkOutput& {
+            out.clear();
+            decode_chunk(dec, fp, j - fp.first_job, opts.carve, out);
+            return out;
+          },
+          [](size_t) {});
     }
-  } else {
-    // Bounded window: worker may decode chunk i only once chunk i - window was emitted.
-    const size_t window = size_t(threads) * 4;
-    struct Slot {
-      ChunkOutput out;
-      bool ready = false;
-    };
-    std::vector<Slot> slots(window);
-    std::mutex m;
-    std::condition_variable cv_work, cv_done;
-    size_t next = 0, emitted = 0;
-    WorkerPool& pool = WorkerPool::instance();
-    std::unique_lock run_lock(pool.run_m, std::try_to_lock);
-    auto work = [&] {
-      thread_local ChunkDecoder dec;  // kept across files
-      for (;;) {
-        size_t i;
-        {
-          std::unique_lock lk(m);
-          cv_work.wait(lk, [&] { return next >= used_chunks || next < emitted + window; });
-          if (next >= used_chunks) return;
-          i = next++;
-        }
-        Slot& s = slots[i % window];
-        s.out.clear();
-        const uint8_t* p;
-        size_t n;
-        uint64_t off;
-        chunk_span(i, p, n, off);
-        if (!skip_chunk(p, n)) dec.decode(p, n, off, i, path, opts.carve, s.out);
-        {
-          std::lock_guard lk(m);
-          s.ready = true;
-        }
-        cv_done.notify_one();
-      }
-    };
-    // Another file is being read concurrently on the shared pool: use own threads.
-    std::vector<std::thread> own;
-    if (run_lock.owns_lock()) {
-      pool.run(threads, work);
-    } else {
-      own.reserve(threads);
-      for (unsigned t = 0; t < threads; ++t) own.emplace_back(work);
-    }
-    for (size_t i = 0; i < used_chunks; ++i) {
-      Slot& s = slots[i % window];
-      {
-        std::unique_lock lk(m);
-        cv_done.wait(lk, [&] { return s.ready; });
-      }
-      em.emit(s.out);  // the slot is not touched by workers until emitted advances
-      progress(i);
-      {
-        std::lock_guard lk(m);
-        s.ready = false;
-        ++emitted;
-      }
-      cv_work.notify_all();
-    }
-    if (run_lock.owns_lock()) pool.wait();
-    for (auto& t : own) t.join();
+    return;
   }
 
-  if (header_ok && em.max_record_id != 0 && header_next_id != 0 && header_next_id <= em.max_record_id)
-    problem(24,
-            "header next record id " + std::to_string(header_next_id) + " is stale (records up to " +
-                std::to_string(em.max_record_id) + " present)",
-            true);
+  // Bounded window over the batch's jobs: job j may be decoded only once job
+  // j - window was emitted, so memory stays at window x decoded chunk. The calling
+  // thread emits in order and, rather than sleep while the next job is not ready,
+  // decodes jobs itself; helpers (threads - 1 of them) decode the rest. Nobody is
+  // woken unless asleep: a handoff per chunk would otherwise cost a context switch.
+  const size_t window = size_t(threads) * 16;
+  struct Slot {
+    ChunkOutput out;
+    bool ready = false;
+  };
+  std::vector<Slot> slots(window);
+  std::mutex m;
+  std::condition_variable cv_work, cv_done;
+  size_t next = 0, emitted = 0;
+  unsigned helpers_asleep = 0;
+  bool main_asleep = false;
+  // claim(lk): the next job if the window allows one (under m), else jobs.
+  auto claim = [&]() -> size_t { return next < jobs && next < emitted + window ? next++ : jobs; };
+  auto plan_of = [&](size_t j, size_t& k) -> const FilePlan& {
+    while (j >= plans[k].first_job + plans[k].used_chunks) ++k;
+    return plans[k];
+  };
+  // Decodes job j into its slot and marks it ready.
+  auto decode_job = [&](ChunkDecoder& dec, size_t j, size_t& k) {
+    const FilePlan& fp = plan_of(j, k);
+    Slot& s = slots[j % window];
+    s.out.clear();
+    decode_chunk(dec, fp, j - fp.first_job, opts.carve, s.out);
+    std::lock_guard lk(m);
+    s.ready = true;
+    if (main_asleep) cv_done.notify_one();
+  };
+  auto work = [&] {
+    thread_local ChunkDecoder dec;  // kept across files
+    size_t k = 0;                   // this thread's cursor into plans (its jobs only increase)
+    for (;;) {
+      size_t j;
+      {
+        std::unique_lock lk(m);
+        while ((j = claim()) == jobs) {
+          if (next >= jobs) return;
+          ++helpers_asleep;
+          cv_work.wait(lk);
+          --helpers_asleep;
+        }
+      }
+      decode_job(dec, j, k);
+    }
+  };
+  WorkerPool& pool = WorkerPool::instance();
+  std::unique_lock run_lock(pool.run_m, std::try_to_lock);
+  // Another batch is being read concurrently on the shared pool: use own threads.
+  const unsigned helpers = threads - 1;
+  std::vector<std::thread> own;
+  if (run_lock.owns_lock()) {
+    pool.run(helpers, work);
+  } else {
+    own.reserve(helpers);
+    for (unsigned t = 0; t < helpers; ++t) own.emplace_back(work);
+  }
+  thread_local ChunkDecoder main_dec;
+  size_t main_k = 0;
+  for (const FilePlan& fp : plans)
+    emit_file(
+        fp,
+        [&](size_t j) -> const ChunkOutput& {
+          Slot& s = slots[j % window];
+          std::unique_lock lk(m);
+          while (!s.ready) {
+            const size_t mine = claim();
+            if (mine != jobs) {
+              lk.unlock();
+              decode_job(main_dec, mine, main_k);
+              lk.lock();
+              continue;
+            }
+            main_asleep = true;
+            cv_done.wait(lk);
+            main_asleep = false;
+          }
+          return s.out;  // not touched by helpers until emitted advances past j
+        },
+        [&](size_t j) {
+          std::lock_guard lk(m);
+          slots[j % window].ready = false;
+          ++emitted;
+          if (helpers_asleep) cv_work.notify_all();
+        });
+  {
+    // Helpers asleep on a full window must see that nothing is left.
+    std::lock_guard lk(m);
+    cv_work.notify_all();
+  }
+  if (run_lock.owns_lock()) pool.wait();
+  for (auto& t : own) t.join();
 }
 
 }  // namespace splinter::io

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "io/input.h"
@@ -13,5 +14,19 @@ namespace splinter::io {
 // Damage is reported through sink.on_problem and counted in stats; never throws.
 void read_evtx(const uint8_t* data, size_t size, const std::string& path, EventSink& sink,
                FileStats& stats, const ReadOptions& opts);
+
+// One in-memory EVTX file of a batch; path and stats must outlive the call.
+struct EvtxFile {
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  const std::string* path = nullptr;
+  FileStats* stats = nullptr;
+  uint64_t progress_base = 0;  // bytes of earlier input, added to progress reports
+};
+
+// Reads several EVTX files as one stream of chunks: a directory of small logs (one or
+// two chunks each) keeps every core busy, where file-by-file decoding could use only
+// one. Events, problems and stats still come out file by file, in order.
+void read_evtx_files(std::span<const EvtxFile> files, EventSink& sink, const ReadOptions& opts);
 
 }  // namespace splinter::io
