@@ -1,12 +1,9 @@
-// Reads .evtx files with splinter::io::read_evtx_files and counts records: the decode-only
-// figure of bench/evtx_vs_evtxexport.sh (files are mapped, as `splinter hunt` does).
+// Reads .evtx files as `splinter hunt` does (io::read_inputs: files mapped, consecutive
+// EVTX files decoded as one batch) and counts records: the decode-only figure of
+// bench/evtx_vs_evtxexport.sh, without CIM mapping and detections.
 //   evtx_bench [--threads N] [--carve] [--dump] [--problems] [--repeat N] PATH...
 // --dump prints every event as one JSON object per line (debugging / diffing).
-// seconds= is the time spent inside read_evtx (best pass when --repeat > 1).
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+// seconds= is the time spent inside read_inputs (best pass when --repeat > 1).
 
 #include <algorithm>
 #include <chrono>
@@ -15,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "io/evtx/evtx_reader.h"
+#include "io/input.h"
 
 namespace {
 
@@ -89,46 +86,18 @@ int main(int argc, char** argv) {
     }
   }
   std::sort(files.begin(), files.end());
-  struct Mapped {
-    std::string path;
-    const uint8_t* data = nullptr;
-    size_t size = 0;
-  };
-  std::vector<Mapped> maps;
   uint64_t bytes = 0;
-  for (const auto& f : files) {
-    Mapped m{f};
-    const int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
-    struct stat sb {};
-    if (fd >= 0 && ::fstat(fd, &sb) == 0 && sb.st_size > 0) {
-      void* p = ::mmap(nullptr, size_t(sb.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p != MAP_FAILED) {
-        m.data = static_cast<const uint8_t*>(p);
-        m.size = size_t(sb.st_size);
-      }
-    }
-    if (fd >= 0) ::close(fd);
-    bytes += m.size;
-    maps.push_back(m);
-  }
-  // All files in one batch, as `splinter hunt` reads a directory of them.
-  static const uint8_t empty = 0;
-  std::vector<splinter::io::FileStats> stats(maps.size());
-  std::vector<splinter::io::EvtxFile> batch;
-  for (size_t k = 0; k < maps.size(); ++k)
-    batch.push_back({maps[k].data ? maps[k].data : &empty, maps[k].size, &maps[k].path, &stats[k], 0});
   double secs = 0;
   for (int pass = 0; pass < repeat; ++pass) {
     sink.events = sink.problems = sink.warnings = 0;
-    for (auto& st : stats) st = {};
     const auto t0 = std::chrono::steady_clock::now();
-    splinter::io::read_evtx_files(batch, sink, opts);
+    const std::vector<splinter::io::FileStats> stats = splinter::io::read_inputs(files, sink, opts);
     const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (pass == 0 || t < secs) secs = t;
+    bytes = 0;
+    for (const auto& st : stats) bytes += st.bytes;
     if (sink.dump) break;
   }
-  for (const auto& m : maps)
-    if (m.data) ::munmap(const_cast<uint8_t*>(m.data), m.size);
   std::fprintf(stderr, "files=%zu records=%llu problems=%llu warnings=%llu bytes=%llu seconds=%.3f records_per_s=%.0f MB_per_s=%.1f\n",
                files.size(), (unsigned long long)sink.events, (unsigned long long)sink.problems,
                (unsigned long long)sink.warnings, (unsigned long long)bytes, secs,

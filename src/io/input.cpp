@@ -144,7 +144,10 @@ bool map_evtx(const std::string& path, MappedEvtx& out) {
     evtx = !compressed && (magic || chunk_magic || evtx_name(path));
   }
   if (evtx) {
-    void* map = ::mmap(nullptr, size_t(sbuf.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    // A small file is read whole: mapping its pages in one call is cheaper than a
+    // page fault per 64 KiB. A large one is faulted in as decoding reaches it.
+    const int populate = sbuf.st_size <= (16 << 20) ? MAP_POPULATE : 0;
+    void* map = ::mmap(nullptr, size_t(sbuf.st_size), PROT_READ, MAP_PRIVATE | populate, fd, 0);
     if (map == MAP_FAILED) {
       evtx = false;
     } else {
