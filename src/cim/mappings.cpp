@@ -179,12 +179,12 @@ bool metadata_value(const io::Event& e, std::string_view name, Value& out) {
   };
   if (name == "host") {
     out.type = Value::Type::Null;
-    if (const std::string* c = e.get("Computer")) set(*c);
+    if (const std::string_view* c = e.get("Computer")) set(*c);
     return true;
   }
   if (name == "source") {
     out.type = Value::Type::Null;
-    if (const std::string* c = e.get("Channel")) set("XmlWinEventLog:", *c);
+    if (const std::string_view* c = e.get("Channel")) set("XmlWinEventLog:", *c);
     return true;
   }
   if (name == "sourcetype") {

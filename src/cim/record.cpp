@@ -13,7 +13,7 @@ Router::Router() {
     for (auto id : m.event_ids) entries_.push_back({id, &m});
 }
 
-static bool any_iequals(const std::vector<std::string_view>& list, const std::string* v) {
+static bool any_iequals(const std::vector<std::string_view>& list, const std::string_view* v) {
   if (!v) return false;
   for (auto s : list)
     if (iequals(s, *v)) return true;
@@ -21,10 +21,10 @@ static bool any_iequals(const std::vector<std::string_view>& list, const std::st
 }
 
 void Router::route(const io::Event& e, std::vector<const SourceMapping*>& out) const {
-  const std::string* id = e.get("EventID");
+  const std::string_view* id = e.get("EventID");
   if (!id) return;
-  const std::string* channel = nullptr;
-  const std::string* provider = nullptr;
+  const std::string_view* channel = nullptr;
+  const std::string_view* provider = nullptr;
   bool looked = false;
   for (auto& en : entries_) {
     if (en.event_id != *id) continue;
@@ -99,7 +99,7 @@ static void apply(const FieldRule& r, const io::Event& e, Record& rec, Value& ou
     case RuleKind::CopyNotDash: {
       for (auto name : {r.a, r.b}) {
         if (name.empty()) continue;
-        const std::string* v = e.get(name);
+        const std::string_view* v = e.get(name);
         if (!v) continue;
         if (r.kind == RuleKind::CopyNotDash && *v == "-") continue;
         set(*v);
@@ -108,25 +108,25 @@ static void apply(const FieldRule& r, const io::Event& e, Record& rec, Value& ou
       return;
     }
     case RuleKind::Basename:
-      if (const std::string* v = e.get(r.a)) set(basename(*v));
+      if (const std::string_view* v = e.get(r.a)) set(basename(*v));
       return;
     case RuleKind::Const: set(r.a); return;
     case RuleKind::Lower:
-      if (const std::string* v = e.get(r.a)) set(to_lower(*v));
+      if (const std::string_view* v = e.get(r.a)) set(to_lower(*v));
       return;
     case RuleKind::DomainUser: {
-      const std::string* sid = e.get(r.a);
-      if (sid && sid->find('\\') != std::string::npos) return set(*sid);
-      const std::string* dom = e.get(r.b);
-      const std::string* name = e.get(r.c);
+      const std::string_view* sid = e.get(r.a);
+      if (sid && sid->find('\\') != std::string_view::npos) return set(*sid);
+      const std::string_view* dom = e.get(r.b);
+      const std::string_view* name = e.get(r.c);
       if (name && !name->empty() && *name != "-") {
-        if (dom && !dom->empty() && *dom != "-") return set(*dom + "\\" + *name);
+        if (dom && !dom->empty() && *dom != "-") return set(std::string(*dom).append("\\").append(*name));
         return set(*name);
       }
       return;
     }
     case RuleKind::MapValue: {
-      const std::string* v = e.get(r.a);
+      const std::string_view* v = e.get(r.a);
       if (!v) return;
       std::string_view table = r.b;
       while (!table.empty()) {

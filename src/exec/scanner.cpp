@@ -39,8 +39,9 @@ class RawEventAccess : public FieldAccess {
 Row event_row(const io::Event& e, double time, bool has_time, cim::Record* rec) {
   Row r;
   r.fields.reserve(e.size() + 24);
+  // The row outlives the event: copy names and values out of the event's views.
   for (auto& f : e)
-    if (!r.get(f.name)) r.fields.emplace_back(f.name, Value::of(f.value));
+    if (!r.get(f.name)) r.fields.emplace_back(std::string(f.name), Value::of(std::string(f.value)));
   if (has_time) r.set("_time", Value::of(time));
   for (std::string_view name : cim::kMetadataFields) {
     Value v;
@@ -91,7 +92,7 @@ void RawEventCache::compute(std::string_view name, Value& out) const {
   out.type = Value::Type::Null;
   // Splunk's metadata (host, source, sourcetype): the values tstats sees too.
   if (cim::metadata_value(*e_, name, out)) return;
-  if (const std::string* v = e_->get(name)) {
+  if (const std::string_view* v = e_->get(name)) {
     out.type = Value::Type::Str;
     out.str.assign(*v);
     return;

@@ -46,6 +46,7 @@ struct ReadOptions {
 class EventSink {
  public:
   virtual ~EventSink() = default;
+  // e's fields are views valid only until on_event returns: copy what is kept.
   virtual void on_event(const Event& e) = 0;
   virtual void on_problem(const InputProblem& p) = 0;
 };

@@ -126,7 +126,7 @@ class JsonMapper {
     path_.clear();
     leaves(root, 0);
     for (std::string_view tf : kTimeFields) {
-      if (const std::string* v = ev.get(tf)) {
+      if (const std::string_view* v = ev.get(tf)) {
         int64_t t = parse_iso_time(*v);
         if (t != kNoTime) {
           ev.time_us = t;

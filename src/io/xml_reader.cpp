@@ -294,12 +294,12 @@ bool XmlEventParser::parse(std::string_view rec, Event& ev, std::string& error) 
     error = "malformed XML: unclosed <" + std::string(frames_[depth - 1].name.substr(0, 64)) + ">";
     return false;
   }
-  const std::string* id = ev.get("EventID");
+  const std::string_view* id = ev.get("EventID");
   if (!id || id->empty()) {
     error = "record has no EventID";
     return false;
   }
-  if (const std::string* st = ev.get("SystemTime")) ev.time_us = parse_iso_time(*st);
+  if (const std::string_view* st = ev.get("SystemTime")) ev.time_us = parse_iso_time(*st);
   return true;
 }
 

@@ -14,12 +14,17 @@
 
 namespace splinter::io::testing {
 
+// An event kept past on_event: owns copies of the fields (Event only lends views).
+struct StoredField {
+  std::string name, value;
+};
+
 struct StoredEvent {
-  std::vector<Field> fields;
+  std::vector<StoredField> fields;
   int64_t time_us = kNoTime;
   uint64_t offset = 0, line = 0;
   const std::string* get(std::string_view n) const {
-    for (const Field& f : fields)
+    for (const StoredField& f : fields)
       if (f.name == n) return &f.value;
     return nullptr;
   }
@@ -29,7 +34,7 @@ struct StoredEvent {
   }
   size_t count(std::string_view n) const {
     size_t c = 0;
-    for (const Field& f : fields) c += f.name == n;
+    for (const StoredField& f : fields) c += f.name == n;
     return c;
   }
 };
@@ -38,7 +43,7 @@ class CollectSink : public EventSink {
  public:
   void on_event(const Event& e) override {
     StoredEvent s;
-    s.fields.assign(e.begin(), e.end());
+    for (const Field& f : e) s.fields.push_back({std::string(f.name), std::string(f.value)});
     s.time_us = e.time_us;
     s.offset = e.offset;
     s.line = e.line;

@@ -146,10 +146,12 @@ struct Emitter {
       if (r == out.records.size()) break;
       const evtx::DecodedRecord& rec = out.records[r];
       ev.clear();
+      // Views into the chunk's arena, not copies: `out` is neither cleared nor reused
+      // before emit() returns, so the bytes outlive every on_event below.
+      const std::string_view arena(out.arena);
       for (uint32_t f = rec.first_field; f < rec.first_field + rec.field_count; ++f) {
         const evtx::FieldRef& fr = out.fields[f];
-        ev.add(std::string_view(out.arena).substr(fr.name_off, fr.name_len),
-               std::string_view(out.arena).substr(fr.value_off, fr.value_len));
+        ev.add_view(arena.substr(fr.name_off, fr.name_len), arena.substr(fr.value_off, fr.value_len));
       }
       ev.time_us = rec.time_us;
       ev.offset = rec.offset;
