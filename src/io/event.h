@@ -21,6 +21,11 @@ namespace splinter::io {
 
 inline constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
 
+// The rendering a record was read from. Splunk's Windows add-on labels classic
+// key=value text records sourcetype WinEventLog and XML ones XmlWinEventLog; EVTX
+// records are rendered as XML and JSON exports keep the XML labels too.
+enum class EventFormat : uint8_t { Xml, Classic, Evtx, Json };
+
 struct Field {
   std::string name;
   std::string value;
@@ -36,6 +41,7 @@ class Event {
     offset = 0;
     line = 0;
     recovered = false;
+    format = EventFormat::Xml;
   }
   void add(std::string_view name, std::string_view value) {
     if (size_ == fields_.size()) fields_.emplace_back();
@@ -58,6 +64,7 @@ class Event {
   uint64_t offset = 0;        // byte offset of the record in the (decompressed) input
   uint64_t line = 0;          // 1-based line where the record starts; 0 where lines mean nothing (EVTX)
   bool recovered = false;     // carved from EVTX slack space
+  EventFormat format = EventFormat::Xml;  // set by the reader after clear()
 
  private:
   std::vector<Field> fields_;

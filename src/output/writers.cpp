@@ -319,7 +319,7 @@ void write_summary(std::ostream& out, const engine::HuntResult& r, bool verbose)
     out << fmt::format("  warning: {} event(s) had no readable time (empty _time, firstTime/lastTime)\n",
                        r.counters.no_time);
   for (auto& f : r.files)
-    if (f.skipped && verbose) out << fmt::format("  {}: not a log (no EVTX, XML or JSON records); skipped\n", f.path);
+    if (f.skipped && verbose) out << fmt::format("  {}: not a log (no EVTX, XML, WinEventLog or JSON records); skipped\n", f.path);
   for (auto& f : r.files)
     if (!f.skipped && (verbose || f.rejected || f.failed))
       out << fmt::format("  {} [{}]: read {}, parsed {}, rejected {}{}\n", f.path, io::format_name(f.format), f.read,

@@ -334,6 +334,13 @@ TEST(IoTime, IsoForms) {
   EXPECT_EQ(parse_iso_time("2024-13-14T09:15:02Z"), kNoTime);
   EXPECT_EQ(parse_classic_time("01/14/2021 11:41:39 PM"), utc_us(2021, 1, 14, 23, 41, 39));
   EXPECT_EQ(parse_classic_time("01/14/2021 12:01:00 AM"), utc_us(2021, 1, 14, 0, 1, 0));
+  // A one-digit hour (with or without AM/PM) was cut by a length check.
+  EXPECT_EQ(parse_classic_time("01/14/2021 1:41:39 PM"), utc_us(2021, 1, 14, 13, 41, 39));
+  EXPECT_EQ(parse_classic_time("01/14/2021 1:41:39\r"), utc_us(2021, 1, 14, 1, 41, 39));
+  EXPECT_EQ(parse_classic_time("01/14/2021 23:41:39"), utc_us(2021, 1, 14, 23, 41, 39));
+  EXPECT_EQ(parse_classic_time("01/14/2021 1:41"), kNoTime);
+  EXPECT_EQ(parse_classic_time("01/14/2021 1:41:3"), kNoTime);
+  EXPECT_EQ(parse_classic_time("01/14/2021 1:41:39 XM"), kNoTime);
 }
 
 }  // namespace
