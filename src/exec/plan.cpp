@@ -144,9 +144,9 @@ class ConvertOp : public RowOp {
         std::vector<std::pair<std::string, Value>> updates;
         for (auto& [name, v] : row.fields) {
           if (!w.matches(name)) continue;
-          double t;
-          if (!v.as_number(t)) continue;  // Splunk leaves non-numeric values unchanged
-          updates.emplace_back(f.alias.empty() ? name : f.alias, Value::of(format_time(t, timeformat_)));
+          int64_t t;  // microseconds: exact for _time, whatever the date
+          if (!v.as_time_us(t)) continue;  // Splunk leaves non-numeric values unchanged
+          updates.emplace_back(f.alias.empty() ? name : f.alias, Value::of(format_time_us(t, timeformat_)));
         }
         for (auto& [n, v] : updates) row.set(n, std::move(v));
       }
@@ -260,9 +260,9 @@ class StatsOp : public RowOp {
     GroupTable t(spec_);
     for (auto& row : rows) {
       RowAccess a(fields_, row);
-      double time = 0;
-      if (const Value* v = a.get(spec_.time_field)) v->as_number(time);
-      t.add(a, time);
+      int64_t time_us = 0;
+      if (const Value* v = a.get(spec_.time_field)) v->as_time_us(time_us);
+      t.add(a, time_us);
     }
     rows = t.rows();
   }

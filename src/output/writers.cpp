@@ -44,7 +44,7 @@ std::string json_quote(std::string_view s) {
 static std::string json_value(const Value& v) {
   switch (v.type) {
     case Value::Type::Null: return "null";
-    case Value::Type::Num: return format_number(v.num);
+    case Value::Type::Num: return v.text();  // a time keeps its exact microseconds
     case Value::Type::Str: return json_quote(v.str);
     case Value::Type::Multi: {
       std::string o = "[";
