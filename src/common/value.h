@@ -17,7 +17,7 @@ struct Value {
   std::string str;                // Str
   double num = 0;                 // Num
   std::vector<std::string> multi;  // Multi
-  // Num that is a time (_time, and what min/max keep of it):
+  // Num that is a time (_time, and what min/max and span buckets keep of it):
   // `us` is the same number in exact epoch microseconds, which `num` cannot hold for
   // far dates (9999-12-31T23:59:59.999999 would round up to year 10000).
   bool exact_us = false;

@@ -52,10 +52,12 @@ void GroupTable::add_key(FieldAccess& f, int64_t time_us, size_t i) {
   }
   int id = spec_.by[i];
   const Value* v = f.get(id);
-  if (id == spec_.time_field && spec_.span_seconds > 0 && v) {
-    double t;
-    if (v->as_number(t)) {
-      cur_[i] = format_number(std::floor(t / spec_.span_seconds) * spec_.span_seconds);
+  int64_t t, start;
+  if (id == spec_.time_field && spec_.span_us > 0 && v && v->as_time_us(t)) {
+    // Floor division: a time before 1970 belongs to the bucket that starts before it.
+    const int64_t q = t / spec_.span_us - (t % spec_.span_us < 0);
+    if (!__builtin_mul_overflow(q, spec_.span_us, &start)) {
+      cur_[i] = format_epoch_us(start);
       return add_key(f, time_us, i + 1);
     }
   }
@@ -161,7 +163,15 @@ std::vector<Row> GroupTable::rows() const {
   for (const Group* gp : sorted) {
     const Group& g = *gp;
     Row r;
-    for (size_t i = 0; i < g.keys.size(); ++i) r.fields.emplace_back(spec_.by_names[i], Value::of(g.keys[i]));
+    for (size_t i = 0; i < g.keys.size(); ++i) {
+      // _time (a span's bucket start, or the time itself) stays a number, as in Splunk,
+      // so the table shows a time and convert ctime(_time) formats it.
+      int64_t t;
+      if (spec_.by[i] == spec_.time_field && parse_epoch_us(g.keys[i], t))
+        r.fields.emplace_back(spec_.by_names[i], Value::of_time_us(t));
+      else
+        r.fields.emplace_back(spec_.by_names[i], Value::of(g.keys[i]));
+    }
     for (size_t a = 0; a < spec_.aggs.size(); ++a) {
       const AggSpec& spec = spec_.aggs[a];
       const State& s = g.states[a];

@@ -29,7 +29,9 @@ struct GroupSpec {
   std::vector<std::string> by_names;     // output column names
   std::optional<std::string> fillnull;   // tstats fillnull_value; unset = drop rows with a null by-field
   int time_field = -2;                   // id whose value is the event time (for span and earliest/latest)
-  double span_seconds = 0;               // > 0: bin the by-field time_field to this span
+  // > 0: the by-field time_field is binned to this span, each bucket named by its start
+  // (epoch-aligned, so UTC-aligned for s/m/h/d spans).
+  int64_t span_us = 0;
   size_t max_groups = 5'000'000;         // memory guard: beyond it new groups are dropped and counted
 };
 

@@ -86,3 +86,64 @@ TEST(ExecTime, MixedNumbersFallBackToDoubles) {
   EXPECT_EQ(text(rows[0], "t"), "0.5");
   EXPECT_EQ(text(rows[0], "u"), "1");
 }
+
+TEST(ExecTime, SpanBucketsAreNumbersAtTheBucketStart) {
+  // 2024-03-05T14:15:07.25Z and 14:59:59.999999Z share the 14:00 hour; 15:00:00 starts the next.
+  const int64_t h14 = 1709647200000000;
+  std::vector<Row> rows = {event(h14 + 907250000, "a"), event(h14 + 3599999999, "a"), event(h14 + 3600000000, "a")};
+  auto out = run("search * | stats count by _time span=1h", rows);
+  ASSERT_EQ(out.size(), 2u);
+  const Value* t = out[0].get("_time");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->type, Value::Type::Num);
+  EXPECT_EQ(t->text(), "1709647200");
+  EXPECT_EQ(text(out[0], "count"), "2");
+  EXPECT_EQ(text(out[1], "_time"), "1709650800");
+  EXPECT_EQ(text(out[1], "count"), "1");
+  // Day spans start at 00:00 UTC; 90m spans count from the epoch.
+  out = run("search * | stats count by _time span=1d", rows);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(text(out[0], "_time"), "1709596800");  // 2024-03-05T00:00:00Z
+  out = run("search * | stats count by _time span=90m", rows);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(text(out[0], "_time"), "1709645400");  // 13:30 to 15:00 (multiples of 5400 s)
+  EXPECT_EQ(text(out[0], "count"), "2");
+  EXPECT_EQ(text(out[1], "_time"), "1709650800");
+}
+
+TEST(ExecTime, SpanBucketsBefore1970AndAtTheEndOf9999) {
+  ASSERT_TRUE(set_display_timezone("UTC"));
+  // -0.5 s lies in the second that starts at -1, not in the one at 0.
+  auto out = run("search * | stats count by _time span=1s | convert timeformat=\"%Y-%m-%dT%H:%M:%S\" ctime(_time)",
+                 {event(-500000, "a"), event(kMoonLanding, "a"), event(kLast, "a")});
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(text(out[0], "_time"), "1969-07-20T20:17:40");
+  EXPECT_EQ(text(out[1], "_time"), "1969-12-31T23:59:59");
+  EXPECT_EQ(text(out[2], "_time"), "9999-12-31T23:59:59");
+  out = run("search * | stats count by _time span=1d", {event(kMoonLanding, "a"), event(-1, "a")});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(text(out[0], "_time"), "-14256000");  // 1969-07-20T00:00:00Z
+  EXPECT_EQ(text(out[1], "_time"), "-86400");     // 1969-12-31T00:00:00Z
+}
+
+TEST(ExecTime, ByTimeWithoutSpanIsANumberAndOtherKeysStayText) {
+  Row r = event(1709648107250000, "a");
+  auto out = run("search * | stats count by _time host", {r});
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_NE(out[0].get("_time"), nullptr);
+  EXPECT_EQ(out[0].get("_time")->type, Value::Type::Num);
+  EXPECT_EQ(text(out[0], "_time"), "1709648107.25");
+  ASSERT_NE(out[0].get("host"), nullptr);
+  EXPECT_EQ(out[0].get("host")->type, Value::Type::Str);
+  // A _time that is no longer a number (formatted text) is grouped and kept as text.
+  out = run("search * | convert ctime(_time) | stats count by _time span=1h", {r});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].get("_time")->type, Value::Type::Str);
+}
+
+TEST(ExecTime, BadSpansAreCompileErrors) {
+  for (const char* spl : {"search * | stats count by _time span=0h", "search * | stats count by _time span=1w",
+                          "search * | stats count by _time span=99999999999d"})
+    EXPECT_THROW(compile_plan(spl::parse_pipeline(spl)), spl::Error) << spl;
+  EXPECT_NO_THROW(compile_plan(spl::parse_pipeline("search * | stats count by _time span=15min")));
+}
