@@ -46,8 +46,8 @@ struct SourceMapping {
 inline constexpr std::string_view kMetadataFields[] = {"host", "source", "sourcetype"};
 
 // Sets out to the metadata field `name` of the event, as Splunk's Windows add-on has it
-// (host = Computer, source = "XmlWinEventLog:<Channel>", sourcetype = "XmlWinEventLog"),
-// or to null when the event has none. False (out untouched) when `name` is not a
+// (host = Computer, source = "XmlWinEventLog:<Channel>", sourcetype = "XmlWinEventLog";
+// "WinEventLog" in both for classic text records), or to null when the event has none. False (out untouched) when `name` is not a
 // metadata field.
 bool metadata_value(const io::Event& e, std::string_view name, Value& out);
 

@@ -169,14 +169,18 @@ int Dataset::metadata_index(std::string_view f) const {
   return -1;
 }
 
-// Splunk's metadata for a Windows event read as XmlWinEventLog (Splunk_TA_windows):
-// the host is the event's Computer, the source names its channel.
+// Splunk's metadata for a Windows event as Splunk_TA_windows indexes it: the host is
+// the event's Computer, the source names its channel after the sourcetype, which is
+// WinEventLog for classic text records and XmlWinEventLog for XML renderings.
 bool metadata_value(const io::Event& e, std::string_view name, Value& out) {
-  auto set = [&](std::string_view a, std::string_view b = {}) {
+  auto set = [&](std::string_view a, std::string_view b = {}, std::string_view c = {}) {
     out.type = Value::Type::Str;
     out.str.assign(a);
     out.str.append(b);
+    out.str.append(c);
   };
+  const std::string_view sourcetype =
+      e.format == io::EventFormat::Classic ? "WinEventLog" : "XmlWinEventLog";
   if (name == "host") {
     out.type = Value::Type::Null;
     if (const std::string_view* c = e.get("Computer")) set(*c);
@@ -184,11 +188,11 @@ bool metadata_value(const io::Event& e, std::string_view name, Value& out) {
   }
   if (name == "source") {
     out.type = Value::Type::Null;
-    if (const std::string_view* c = e.get("Channel")) set("XmlWinEventLog:", *c);
+    if (const std::string_view* c = e.get("Channel")) set(sourcetype, ":", *c);
     return true;
   }
   if (name == "sourcetype") {
-    set("XmlWinEventLog");
+    set(sourcetype);
     return true;
   }
   return false;

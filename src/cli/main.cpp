@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   unsigned threads = 0;
 
   auto* hunt = app.add_subcommand("hunt", "Run detections over log files, directories or - (stdin)");
-  hunt->add_option("paths", opts.inputs, "Log files or directories (XmlWinEventLog, EVTX, JSON; gzip/zstd)")->required();
+  hunt->add_option("paths", opts.inputs, "Log files or directories (XmlWinEventLog, classic WinEventLog text, EVTX, JSON; gzip/zstd)")->required();
   hunt->add_option("--content", opts.content_dir, "security_content checkout (detections/, macros/)");
   // Options that may repeat take one value each, so "--macros m.yml a.log b.log" never
   // swallows a log path.

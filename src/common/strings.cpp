@@ -1,6 +1,8 @@
 #include "common/strings.h"
 
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -122,6 +124,68 @@ std::string format_number(double v) {
     if (std::strtod(b16, nullptr) == v) return b16;
   }
   return buf;
+}
+
+namespace {
+constexpr int64_t kUsPerSecond = 1'000'000;
+// Largest whole second whose microseconds still fit an int64 (about year 294,000).
+constexpr int64_t kMaxEpochSeconds = INT64_MAX / kUsPerSecond - 1;
+}  // namespace
+
+bool seconds_to_us(double seconds, int64_t& us) {
+  if (!std::isfinite(seconds) || std::fabs(seconds) > double(kMaxEpochSeconds)) return false;
+  // Whole seconds and the fraction apart: the product seconds * 1e6 would lose the
+  // microseconds to rounding past 2^53 us.
+  double whole = std::floor(seconds);
+  auto micros = static_cast<int64_t>(std::llround((seconds - whole) * 1e6));
+  us = static_cast<int64_t>(whole) * kUsPerSecond + micros;
+  return true;
+}
+
+bool parse_epoch_us(std::string_view s, int64_t& us) {
+  std::string_view t = trim(s);
+  size_t i = 0;
+  bool neg = false;
+  if (i < t.size() && (t[i] == '+' || t[i] == '-')) neg = t[i++] == '-';
+  int64_t secs = 0, frac = 0;
+  bool digits = false, plain = true;
+  for (; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i, digits = true) {
+    secs = secs * 10 + (t[i] - '0');
+    if (secs > kMaxEpochSeconds) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain && i < t.size() && t[i] == '.') {
+    int nd = 0;
+    for (++i; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i, digits = true)
+      if (nd < 6) frac = frac * 10 + (t[i] - '0'), ++nd;
+    for (; nd < 6; ++nd) frac *= 10;
+  }
+  if (plain && digits && i == t.size()) {
+    us = secs * kUsPerSecond + frac;
+    if (neg) us = -us;
+    return true;
+  }
+  double d;  // exponent forms, or out of range (then refused below)
+  return parse_number(s, d) && seconds_to_us(d, us);
+}
+
+std::string format_epoch_us(int64_t us) {
+  const bool neg = us < 0;
+  // |us| as unsigned: safe even for INT64_MIN.
+  const uint64_t a = neg ? uint64_t(0) - uint64_t(us) : uint64_t(us);
+  std::string out = neg ? "-" : "";
+  out += std::to_string(a / kUsPerSecond);
+  if (uint64_t frac = a % kUsPerSecond) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%06llu", static_cast<unsigned long long>(frac));
+    std::string_view f(buf, 6);
+    while (f.back() == '0') f.remove_suffix(1);
+    out += '.';
+    out += f;
+  }
+  return out;
 }
 
 Wildcard::Wildcard(std::string_view pattern, bool case_insensitive) : pattern_(pattern), ci_(case_insensitive) {

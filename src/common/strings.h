@@ -1,6 +1,7 @@
 // Small string helpers shared by every stage: ASCII case folding and Splunk-style
 // '*' wildcard patterns (search semantics: case-insensitive, '*' = any run).
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,18 @@ bool utf8_repair(std::string_view s, std::string& out);
 // Is the whole string a number as Splunk reads one (optional sign, digits, fraction, exponent)?
 bool parse_number(std::string_view s, double& out);
 std::string format_number(double v);  // 3 -> "3", 2.5 -> "2.5"
+
+// Epoch times in integer microseconds, the unit _time is read in. A double holds
+// microseconds only to about year 2242; near year 9999 (2.5e11 s) its step is 30 us.
+//
+// Seconds -> microseconds, rounded to the nearest one (a double near 1.7e9 s holds
+// them only to ~0.2 us); false when not finite or beyond the int64 microsecond range.
+bool seconds_to_us(double seconds, int64_t& us);
+// Text -> microseconds: plain decimals exactly (digits past the sixth decimal are cut,
+// as Splunk cuts subseconds), other number forms through a double; false if not a number.
+bool parse_epoch_us(std::string_view s, int64_t& us);
+// Microseconds as epoch seconds text: "1709648107", "253402300799.999999", "-0.5".
+std::string format_epoch_us(int64_t us);
 
 // A '*' wildcard pattern compiled once: literal segments, folded to lower case
 // when case-insensitive. Matching is linear in the subject for '*'-only patterns.

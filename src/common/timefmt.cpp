@@ -1,10 +1,11 @@
 #include "common/timefmt.h"
 
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+
+#include "common/strings.h"
 
 namespace splinter {
 
@@ -25,11 +26,16 @@ bool set_display_timezone(const std::string& tz) {
 }
 
 std::string format_time(double epoch, std::string_view fmt) {
-  // _time carries microseconds; a double near 1.7e9 holds them only to ~0.2 us, so
-  // round to the microsecond before cutting digits (.0021 must not print as .002099).
-  double whole = std::floor(epoch);
-  auto micros = static_cast<long long>(std::llround((epoch - whole) * 1e6));
-  if (micros >= 1000000) whole += 1, micros -= 1000000;
+  int64_t us;
+  if (!seconds_to_us(epoch, us)) return format_number(epoch);
+  return format_time_us(us, fmt);
+}
+
+std::string format_time_us(int64_t epoch_us, std::string_view fmt) {
+  // Floor division: before 1970 the fraction still counts up from the second before
+  // (-0.25 s is 23:59:59.750000 on 1969-12-31).
+  int64_t whole = epoch_us / 1000000, micros = epoch_us % 1000000;
+  if (micros < 0) whole -= 1, micros += 1000000;
   auto secs = static_cast<time_t>(whole);
   std::tm tm{};
   if (g_utc) gmtime_r(&secs, &tm);
@@ -52,9 +58,7 @@ std::string format_time(double epoch, std::string_view fmt) {
       if (d == 'N' && digits == 0) digits = 9;
       if (d != 'N') digits = 3;
       // Truncate: format with many digits then cut.
-      long long ns = micros * 1000;
-      if (ns < 0) ns = 0;
-      std::snprintf(buf, sizeof buf, "%09lld", ns);
+      std::snprintf(buf, sizeof buf, "%09lld", static_cast<long long>(micros) * 1000);
       out.append(buf, static_cast<size_t>(digits));
       continue;
     }

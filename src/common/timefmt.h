@@ -1,5 +1,6 @@
 // Epoch time <-> text, as Splunk's convert/strftime do it.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -9,8 +10,13 @@ namespace splinter {
 // "Europe/Berlin" (through the C library's TZ database). Returns false if unknown.
 bool set_display_timezone(const std::string& tz);
 
-// strftime plus Splunk's subsecond extensions (%N = 9 digits, %3N/%6N/%9N, %Q = ms, %s = epoch).
+// strftime plus Splunk's subsecond extensions (%N = 9 digits, %3N/%6N/%9N, %Q = ms, %s = epoch)
+// of a time in epoch microseconds: exact over the whole range (before 1970 too).
 // Fractions are truncated, never rounded, as Splunk does.
+std::string format_time_us(int64_t epoch_us, std::string_view fmt);
+// The same for epoch seconds in a double, first rounded to the microsecond (a double
+// cannot hold microseconds of far dates: prefer format_time_us where they matter).
+// Not finite or out of range: the number as text.
 std::string format_time(double epoch_seconds, std::string_view fmt);
 
 // Default format of convert ctime.

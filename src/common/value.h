@@ -1,6 +1,7 @@
 // A field value in a result row, with Splunk's dynamic typing: null, string, number
 // or multivalue (an ordered list of strings).
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,11 @@ struct Value {
   std::string str;                // Str
   double num = 0;                 // Num
   std::vector<std::string> multi;  // Multi
+  // Num that is a time (_time, and what min/max and span buckets keep of it):
+  // `us` is the same number in exact epoch microseconds, which `num` cannot hold for
+  // far dates (9999-12-31T23:59:59.999999 would round up to year 10000).
+  bool exact_us = false;
+  int64_t us = 0;
 
   static Value null() { return {}; }
   static Value of(std::string s) {
@@ -30,13 +36,23 @@ struct Value {
     v.num = d;
     return v;
   }
+  static Value of_time_us(int64_t t) {
+    Value v;
+    v.type = Type::Num;
+    v.exact_us = true;
+    v.us = t;
+    // Whole seconds and fraction apart, so num is as close as a double gets.
+    int64_t secs = t / 1000000, frac = t % 1000000;
+    v.num = static_cast<double>(secs) + static_cast<double>(frac) / 1e6;
+    return v;
+  }
   static Value of_bool(bool b) { return of(std::string(b ? "true" : "false")); }
   bool is_null() const { return type == Type::Null; }
   // Text form as Splunk would print it (multivalue: first value).
   std::string text() const {
     switch (type) {
       case Type::Str: return str;
-      case Type::Num: return format_number(num);
+      case Type::Num: return exact_us ? format_epoch_us(us) : format_number(num);
       case Type::Multi: return multi.empty() ? std::string() : multi.front();
       default: return {};
     }
@@ -51,6 +67,14 @@ struct Value {
     if (type == Type::Num) return out = num, true;
     if (type == Type::Str) return parse_number(str, out);
     if (type == Type::Multi && multi.size() == 1) return parse_number(multi[0], out);
+    return false;
+  }
+  // The value as epoch microseconds: exact for a time or a decimal text, else the
+  // number rounded to the microsecond. False if not a number or out of range.
+  bool as_time_us(int64_t& out) const {
+    if (type == Type::Num) return exact_us ? (out = us, true) : seconds_to_us(num, out);
+    if (type == Type::Str) return parse_epoch_us(str, out);
+    if (type == Type::Multi && multi.size() == 1) return parse_epoch_us(multi[0], out);
     return false;
   }
 };

@@ -21,13 +21,13 @@ bool parse_agg_func(const std::string& name, AggFunc& out) {
   return true;
 }
 
-void GroupTable::add(FieldAccess& f, double time) {
+void GroupTable::add(FieldAccess& f, int64_t time_us) {
   cur_.resize(spec_.by.size());
-  add_key(f, time, 0);
+  add_key(f, time_us, 0);
 }
 
 // Builds the key field by field; a multivalue by-field adds the event to one group per value.
-void GroupTable::add_key(FieldAccess& f, double time, size_t i) {
+void GroupTable::add_key(FieldAccess& f, int64_t time_us, size_t i) {
   if (i == spec_.by.size()) {
     key_.clear();
     for (auto& k : cur_) {
@@ -47,35 +47,37 @@ void GroupTable::add_key(FieldAccess& f, double time, size_t i) {
       it = groups_.emplace(key_, std::move(g)).first;
       order_.push_back(key_);
     }
-    update(it->second, f, time);
+    update(it->second, f, time_us);
     return;
   }
   int id = spec_.by[i];
   const Value* v = f.get(id);
-  if (id == spec_.time_field && spec_.span_seconds > 0 && v) {
-    double t;
-    if (v->as_number(t)) {
-      cur_[i] = format_number(std::floor(t / spec_.span_seconds) * spec_.span_seconds);
-      return add_key(f, time, i + 1);
+  int64_t t, start;
+  if (id == spec_.time_field && spec_.span_us > 0 && v && v->as_time_us(t)) {
+    // Floor division: a time before 1970 belongs to the bucket that starts before it.
+    const int64_t q = t / spec_.span_us - (t % spec_.span_us < 0);
+    if (!__builtin_mul_overflow(q, spec_.span_us, &start)) {
+      cur_[i] = format_epoch_us(start);
+      return add_key(f, time_us, i + 1);
     }
   }
   if (!v) {
     if (!spec_.fillnull) return;
     cur_[i] = *spec_.fillnull;
-    return add_key(f, time, i + 1);
+    return add_key(f, time_us, i + 1);
   }
   if (v->type == Value::Type::Multi) {
     for (auto& s : v->multi) {
       cur_[i] = s;
-      add_key(f, time, i + 1);
+      add_key(f, time_us, i + 1);
     }
     return;
   }
   cur_[i] = v->text();
-  add_key(f, time, i + 1);
+  add_key(f, time_us, i + 1);
 }
 
-void GroupTable::update(Group& g, FieldAccess& f, double time) {
+void GroupTable::update(Group& g, FieldAccess& f, int64_t time_us) {
   for (size_t a = 0; a < spec_.aggs.size(); ++a) {
     const AggSpec& spec = spec_.aggs[a];
     State& s = g.states[a];
@@ -101,6 +103,13 @@ void GroupTable::update(Group& g, FieldAccess& f, double time) {
             s.num_min = std::min(s.num_min, x);
             s.num_max = std::max(s.num_max, x);
             s.sum += x;
+            if (v->type == Value::Type::Num && v->exact_us) {
+              if (!s.has_num) s.us_min = s.us_max = v->us;
+              s.us_min = std::min(s.us_min, v->us);
+              s.us_max = std::max(s.us_max, v->us);
+            } else {
+              s.all_times = false;
+            }
             s.has_num = true;
           } else {
             if (!s.has_str || text < s.str_min) s.str_min = text;
@@ -117,8 +126,8 @@ void GroupTable::update(Group& g, FieldAccess& f, double time) {
         case AggFunc::Latest:
         case AggFunc::First:
         case AggFunc::Last:
-          if (!s.has_time || time < s.t_first) s.t_first = time, s.v_first = text;
-          if (!s.has_time || time >= s.t_last) s.t_last = time, s.v_last = text;
+          if (!s.has_time || time_us < s.t_first) s.t_first = time_us, s.v_first = text;
+          if (!s.has_time || time_us >= s.t_last) s.t_last = time_us, s.v_last = text;
           s.has_time = true;
           break;
         case AggFunc::Count: break;
@@ -154,7 +163,15 @@ std::vector<Row> GroupTable::rows() const {
   for (const Group* gp : sorted) {
     const Group& g = *gp;
     Row r;
-    for (size_t i = 0; i < g.keys.size(); ++i) r.fields.emplace_back(spec_.by_names[i], Value::of(g.keys[i]));
+    for (size_t i = 0; i < g.keys.size(); ++i) {
+      // _time (a span's bucket start, or the time itself) stays a number, as in Splunk,
+      // so the table shows a time and convert ctime(_time) formats it.
+      int64_t t;
+      if (spec_.by[i] == spec_.time_field && parse_epoch_us(g.keys[i], t))
+        r.fields.emplace_back(spec_.by_names[i], Value::of_time_us(t));
+      else
+        r.fields.emplace_back(spec_.by_names[i], Value::of(g.keys[i]));
+    }
     for (size_t a = 0; a < spec_.aggs.size(); ++a) {
       const AggSpec& spec = spec_.aggs[a];
       const State& s = g.states[a];
@@ -162,12 +179,12 @@ std::vector<Row> GroupTable::rows() const {
       switch (spec.func) {
         case AggFunc::Count: v = Value::of(static_cast<double>(s.count)); break;
         case AggFunc::Min:
-          if (s.has_num) v = Value::of(s.num_min);
+          if (s.has_num) v = s.all_times ? Value::of_time_us(s.us_min) : Value::of(s.num_min);
           else if (s.has_str) v = Value::of(s.str_min);
           break;
         case AggFunc::Max:
           // Splunk: numbers are compared as numbers; strings only when no value is numeric.
-          if (s.has_num) v = Value::of(s.num_max);
+          if (s.has_num) v = s.all_times ? Value::of_time_us(s.us_max) : Value::of(s.num_max);
           else if (s.has_str) v = Value::of(s.str_max);
           break;
         case AggFunc::Range:

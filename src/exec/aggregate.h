@@ -29,15 +29,18 @@ struct GroupSpec {
   std::vector<std::string> by_names;     // output column names
   std::optional<std::string> fillnull;   // tstats fillnull_value; unset = drop rows with a null by-field
   int time_field = -2;                   // id whose value is the event time (for span and earliest/latest)
-  double span_seconds = 0;               // > 0: bin the by-field time_field to this span
+  // > 0: the by-field time_field is binned to this span, each bucket named by its start
+  // (epoch-aligned, so UTC-aligned for s/m/h/d spans).
+  int64_t span_us = 0;
   size_t max_groups = 5'000'000;         // memory guard: beyond it new groups are dropped and counted
 };
 
 class GroupTable {
  public:
   explicit GroupTable(GroupSpec spec) : spec_(std::move(spec)) {}
-  // Adds one event/row. `time` is its _time (for earliest/latest ordering).
-  void add(FieldAccess& f, double time);
+  // Adds one event/row. `time_us` is its _time in epoch microseconds (for
+  // earliest/latest ordering).
+  void add(FieldAccess& f, int64_t time_us);
   std::vector<Row> rows() const;
   size_t size() const { return groups_.size(); }
   uint64_t dropped_groups() const { return dropped_; }
@@ -47,10 +50,14 @@ class GroupTable {
     uint64_t count = 0;
     bool has_num = false, has_str = false;
     double num_min = 0, num_max = 0, sum = 0;
+    // While every number seen is a time: min/max in exact microseconds, which the
+    // doubles above cannot hold for far dates.
+    bool all_times = true;
+    int64_t us_min = 0, us_max = 0;
     std::string str_min, str_max;
     std::set<std::string> distinct;
     std::vector<std::string> list;
-    double t_first = 0, t_last = 0;
+    int64_t t_first = 0, t_last = 0;
     std::string v_first, v_last;
     bool has_time = false;
   };
@@ -62,8 +69,8 @@ class GroupTable {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  void add_key(FieldAccess& f, double time, size_t i);
-  void update(Group& g, FieldAccess& f, double time);
+  void add_key(FieldAccess& f, int64_t time_us, size_t i);
+  void update(Group& g, FieldAccess& f, int64_t time_us);
 
   GroupSpec spec_;
   std::unordered_map<std::string, Group, Hash, std::equal_to<>> groups_;

@@ -346,9 +346,9 @@ static const std::map<std::string, FnSpec>& functions() {
        }}},
       {"now", {0, 0, [](const Node&, FieldAccess&) { return val(Value::of(static_cast<double>(std::time(nullptr)))); }}},
       {"strftime", {2, 2, [](const Node& n, FieldAccess& f) -> R {
-         double t;
-         if (!arg(n, f, 0).value.as_number(t)) return null();
-         return val(Value::of(format_time(t, text_of(arg(n, f, 1)))));
+         int64_t t;  // microseconds: exact for _time, whatever the date
+         if (!arg(n, f, 0).value.as_time_us(t)) return null();
+         return val(Value::of(format_time_us(t, text_of(arg(n, f, 1)))));
        }}},
   };
   return fns;

@@ -45,16 +45,24 @@ class DatasetFields : public FieldResolver {
   std::vector<std::string>& warnings_;
 };
 
-double parse_span(const std::string& s, size_t pos) {
+// span=<int><unit> for the s/m/h/d timescales, in microseconds (bucketing works in
+// the microseconds _time is carried in).
+int64_t parse_span(const std::string& s, size_t pos) {
   size_t i = 0;
   while (i < s.size() && isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  double n = i ? std::stod(s.substr(0, i)) : 1;
+  if (i > 12) throw spl::Error("span \"" + s + "\" is too long", pos);
+  int64_t n = i ? std::stoll(s.substr(0, i)) : 1;
   std::string unit = to_lower(s.substr(i));
-  if (unit.empty() || unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds") return n;
-  if (unit == "m" || unit == "min" || unit == "mins" || unit == "minute" || unit == "minutes") return n * 60;
-  if (unit == "h" || unit == "hr" || unit == "hrs" || unit == "hour" || unit == "hours") return n * 3600;
-  if (unit == "d" || unit == "day" || unit == "days") return n * 86400;
-  throw spl::Error("unsupported span \"" + s + "\"", pos);
+  int64_t seconds;
+  if (unit.empty() || unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds") seconds = 1;
+  else if (unit == "m" || unit == "min" || unit == "mins" || unit == "minute" || unit == "minutes") seconds = 60;
+  else if (unit == "h" || unit == "hr" || unit == "hrs" || unit == "hour" || unit == "hours") seconds = 3600;
+  else if (unit == "d" || unit == "day" || unit == "days") seconds = 86400;
+  else throw spl::Error("unsupported span \"" + s + "\"", pos);
+  if (n <= 0) throw spl::Error("span \"" + s + "\" must be positive", pos);
+  // Past about 285,000 years the microseconds would not fit an int64.
+  if (n > 9'000'000'000'000 / seconds) throw spl::Error("span \"" + s + "\" is too long", pos);
+  return n * seconds * 1'000'000;
 }
 
 std::vector<AggSpec> compile_aggs(const std::vector<spl::Aggregation>& aggs, FieldResolver& fields) {
@@ -144,9 +152,9 @@ class ConvertOp : public RowOp {
         std::vector<std::pair<std::string, Value>> updates;
         for (auto& [name, v] : row.fields) {
           if (!w.matches(name)) continue;
-          double t;
-          if (!v.as_number(t)) continue;  // Splunk leaves non-numeric values unchanged
-          updates.emplace_back(f.alias.empty() ? name : f.alias, Value::of(format_time(t, timeformat_)));
+          int64_t t;  // microseconds: exact for _time, whatever the date
+          if (!v.as_time_us(t)) continue;  // Splunk leaves non-numeric values unchanged
+          updates.emplace_back(f.alias.empty() ? name : f.alias, Value::of(format_time_us(t, timeformat_)));
         }
         for (auto& [n, v] : updates) row.set(n, std::move(v));
       }
@@ -249,20 +257,23 @@ class FieldsOp : public RowOp {
 
 class StatsOp : public RowOp {
  public:
-  explicit StatsOp(const spl::StatsCommand& c) {
+  StatsOp(const spl::StatsCommand& c, size_t pos) {
     GroupSpec g;
     g.aggs = compile_aggs(c.aggregations, fields_);
     for (auto& b : c.by) g.by.push_back(fields_.resolve(b)), g.by_names.push_back(b);
     g.time_field = fields_.resolve("_time");
+    // "by _time span=1h" bins _time as tstats does (the parser keeps span among the options).
+    for (auto& [k, v] : c.options)
+      if (k == "span") g.span_us = parse_span(v, pos);
     spec_ = std::move(g);
   }
   void run(std::vector<Row>& rows) override {
     GroupTable t(spec_);
     for (auto& row : rows) {
       RowAccess a(fields_, row);
-      double time = 0;
-      if (const Value* v = a.get(spec_.time_field)) v->as_number(time);
-      t.add(a, time);
+      int64_t time_us = 0;
+      if (const Value* v = a.get(spec_.time_field)) v->as_time_us(time_us);
+      t.add(a, time_us);
     }
     rows = t.rows();
   }
@@ -575,7 +586,7 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p) {
     plan->group.by_names.push_back(b);
   }
   plan->group.time_field = kTimeField;
-  if (!ts.span.empty()) plan->group.span_seconds = parse_span(ts.span, first.span.begin);
+  if (!ts.span.empty()) plan->group.span_us = parse_span(ts.span, first.span.begin);
 
   compile_row_ops(p, 1, *plan);
   return plan;
@@ -598,7 +609,7 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref)
       case CommandKind::Fields: plan->ops.push_back(std::make_unique<FieldsOp>(c.fields, false)); break;
       case CommandKind::Stats:
         if (c.name != "stats") throw spl::Error("command \"" + c.name + "\" is not supported yet", c.span.begin);
-        plan->ops.push_back(std::make_unique<StatsOp>(c.stats));
+        plan->ops.push_back(std::make_unique<StatsOp>(c.stats, c.span.begin));
         break;
       case CommandKind::Tstats: throw spl::Error("tstats is only supported as the first command", c.span.begin);
       case CommandKind::Other: {

@@ -8,9 +8,7 @@ namespace splinter::exec {
 namespace {
 class RecordAccess : public FieldAccess {
  public:
-  RecordAccess(cim::Record& r, double time, bool has_time) : r_(r) {
-    if (has_time) time_ = Value::of(time);
-  }
+  RecordAccess(cim::Record& r, const Value& time) : r_(r), time_(time) {}
   const Value* get(int id) override {
     if (id == kTimeField) return time_.is_null() ? nullptr : &time_;
     return r_.get(id);
@@ -18,7 +16,7 @@ class RecordAccess : public FieldAccess {
 
  private:
   cim::Record& r_;
-  Value time_;
+  const Value& time_;
 };
 // Field values of the current raw event, computed once per event and shared by every
 // raw-search plan (ids are scanner-wide; each plan maps its own ids onto them).
@@ -36,13 +34,13 @@ class RawEventAccess : public FieldAccess {
 // The row a matching raw event becomes: raw fields, then Splunk's metadata (_time,
 // host, source, sourcetype: these replace raw fields of the same name, as in search),
 // then the CIM fields that the event does not already carry under the same name.
-Row event_row(const io::Event& e, double time, bool has_time, cim::Record* rec) {
+Row event_row(const io::Event& e, const Value& time, cim::Record* rec) {
   Row r;
   r.fields.reserve(e.size() + 24);
   // The row outlives the event: copy names and values out of the event's views.
   for (auto& f : e)
     if (!r.get(f.name)) r.fields.emplace_back(std::string(f.name), Value::of(std::string(f.value)));
-  if (has_time) r.set("_time", Value::of(time));
+  if (!time.is_null()) r.set("_time", time);
   for (std::string_view name : cim::kMetadataFields) {
     Value v;
     cim::metadata_value(e, name, v);
@@ -71,10 +69,10 @@ int RawEventCache::intern(const std::string& name) {
   return static_cast<int>(names_.size() - 1);
 }
 
-void RawEventCache::reset(const io::Event* e, double time, bool has_time, cim::Record* rec) {
+void RawEventCache::reset(const io::Event* e, const Value& time, cim::Record* rec) {
   e_ = e;
   rec_ = rec;
-  time_ = has_time ? Value::of(time) : Value{};
+  time_ = time;
   values_.resize(names_.size());
   done_.assign(names_.size(), 0);
   terms_ready_ = false;
@@ -126,7 +124,7 @@ void Scanner::add(Plan* plan) {
   entries_.push_back(std::move(en));
 }
 
-void Scanner::scan_raw(Entry& en, const io::Event& e, double time, bool has_time, cim::Record* rec) {
+void Scanner::scan_raw(Entry& en, const io::Event& e, const Value& time, cim::Record* rec) {
   RawEventAccess access(raw_, en.raw_map);
   if (!en.plan->where.matches(access)) return;
   ++en.matched;
@@ -134,7 +132,7 @@ void Scanner::scan_raw(Entry& en, const io::Event& e, double time, bool has_time
     ++en.dropped;
     return;
   }
-  en.raw_rows.push_back(event_row(e, time, has_time, rec));
+  en.raw_rows.push_back(event_row(e, time, rec));
 }
 
 uint64_t Scanner::dropped(size_t i) const {
@@ -148,7 +146,9 @@ void Scanner::on_event(const io::Event& e) {
   router_.route(e, routed_);
   bool has_time = e.time_us != io::kNoTime;
   if (!has_time) ++counters_.no_time;
-  double time = has_time ? static_cast<double>(e.time_us) / 1e6 : 0;
+  // _time in exact microseconds: a double cannot hold them for far dates.
+  const Value time = has_time ? Value::of_time_us(e.time_us) : Value{};
+  const int64_t time_us = has_time ? e.time_us : 0;
   if (!routed_.empty()) ++counters_.routed;
   if (has_raw_) {
     cim::Record* rec = nullptr;
@@ -156,9 +156,9 @@ void Scanner::on_event(const io::Event& e) {
       raw_record_.reset(&e, routed_.front(), cim::find_dataset(routed_.front()->dataset));
       rec = &raw_record_;
     }
-    raw_.reset(&e, time, has_time, rec);
+    raw_.reset(&e, time, rec);
     for (auto& en : entries_)
-      if (en.plan->raw_search) scan_raw(en, e, time, has_time, rec);
+      if (en.plan->raw_search) scan_raw(en, e, time, rec);
   }
   for (const cim::SourceMapping* m : routed_) {
     const cim::Dataset* d = cim::find_dataset(m->dataset);
@@ -167,10 +167,10 @@ void Scanner::on_event(const io::Event& e) {
     for (auto& en : entries_) {
       if (en.plan->raw_search || en.plan->dataset != d) continue;
       if (!reset) record_.reset(&e, m, d), reset = true;
-      RecordAccess access(record_, time, has_time);
+      RecordAccess access(record_, time);
       if (!en.plan->where.matches(access)) continue;
       ++en.matched;
-      en.table->add(access, time);
+      en.table->add(access, time_us);
     }
   }
 }
@@ -181,11 +181,11 @@ std::vector<Row> Scanner::rows(size_t i) {
   // Splunk hands a search's events on newest first; head, dedup and first/last depend
   // on it. Inputs are read in file order, so sort (stable: equal times keep input order).
   // Each row's time is looked up once, not per comparison; events without one go last.
-  std::vector<std::pair<double, size_t>> order(en.raw_rows.size());
+  std::vector<std::pair<int64_t, size_t>> order(en.raw_rows.size());
   for (size_t r = 0; r < order.size(); ++r) {
     const Value* t = en.raw_rows[r].get("_time");
-    double x;
-    order[r] = {t && t->as_number(x) ? x : -std::numeric_limits<double>::infinity(), r};
+    int64_t x;
+    order[r] = {t && t->as_time_us(x) ? x : std::numeric_limits<int64_t>::min(), r};
   }
   std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<Row> sorted;

@@ -17,7 +17,7 @@ namespace splinter::exec {
 class RawEventCache {
  public:
   int intern(const std::string& name);
-  void reset(const io::Event* e, double time, bool has_time, cim::Record* rec);
+  void reset(const io::Event* e, const Value& time, cim::Record* rec);  // time: _time, or null
   const Value* get(int id);
   void all_values(std::vector<const Value*>& out);
 
@@ -60,7 +60,7 @@ class Scanner {
     uint64_t matched = 0;
     uint64_t dropped = 0;               // raw rows beyond plan->max_raw_rows
   };
-  void scan_raw(Entry& en, const io::Event& e, double time, bool has_time, cim::Record* rec);
+  void scan_raw(Entry& en, const io::Event& e, const Value& time, cim::Record* rec);
   cim::Router router_;
   cim::Record raw_record_;
   RawEventCache raw_;

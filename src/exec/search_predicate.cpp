@@ -94,7 +94,7 @@ bool SearchPredicate::value_matches(const Value& v, const Node& n) {
   };
   switch (v.type) {
     case Value::Type::Str: return one(v.str);
-    case Value::Type::Num: return one(format_number(v.num));
+    case Value::Type::Num: return one(v.text());
     case Value::Type::Multi:
       for (auto& s : v.multi)
         if (one(s)) return true;
@@ -128,7 +128,7 @@ bool SearchPredicate::term_matches(const Value& v, const Node& n) {
   if (n.term.empty()) return value_matches(v, n);
   switch (v.type) {
     case Value::Type::Str: return term_in(v.str, n.term, n.bound_left, n.bound_right);
-    case Value::Type::Num: return term_in(format_number(v.num), n.term, n.bound_left, n.bound_right);
+    case Value::Type::Num: return term_in(v.text(), n.term, n.bound_left, n.bound_right);
     case Value::Type::Multi:
       for (auto& s : v.multi)
         if (term_in(s, n.term, n.bound_left, n.bound_right)) return true;

@@ -26,6 +26,11 @@ namespace splinter::io {
 
 inline constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
 
+// The rendering a record was read from. Splunk's Windows add-on labels classic
+// key=value text records sourcetype WinEventLog and XML ones XmlWinEventLog; EVTX
+// records are rendered as XML and JSON exports keep the XML labels too.
+enum class EventFormat : uint8_t { Xml, Classic, Evtx, Json };
+
 struct Field {
   std::string_view name;
   std::string_view value;
@@ -66,6 +71,7 @@ class Event {
     offset = 0;
     line = 0;
     recovered = false;
+    format = EventFormat::Xml;
   }
   // Stores the views as given (no copy). The caller guarantees that the bytes stay
   // alive and unchanged until the sink's on_event for this event has returned (and
@@ -93,6 +99,7 @@ class Event {
   uint64_t offset = 0;        // byte offset of the record in the (decompressed) input
   uint64_t line = 0;          // 1-based line where the record starts; 0 where lines mean nothing (EVTX)
   bool recovered = false;     // carved from EVTX slack space
+  EventFormat format = EventFormat::Xml;  // set by the reader after clear()
 
  private:
   // Most events fit one block; a value over kBigValue gets a block of its own, so that

@@ -27,6 +27,7 @@ const char* format_name(Format f) {
   switch (f) {
     case Format::Unknown: return "unknown";
     case Format::XmlWinEventLog: return "xmlwineventlog";
+    case Format::WinEventLog: return "wineventlog";
     case Format::Json: return "json";
     case Format::Evtx: return "evtx";
   }
@@ -255,27 +256,31 @@ void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats
   }
   // A damaged first record must not decide the format of the whole file: look at the
   // first window for what most of it looks like.
+  Format text_format = Format::XmlWinEventLog;
   if (first != 0) {
     while (sb.avail() < (64u << 10) && sb.fill()) {
     }
     std::string_view head = sb.view().substr(0, 64u << 10);
     // Count lines that start like each format (values may embed the other one).
-    size_t xml = 0, json = 0;
+    // Classic WinEventLog records go to the XML reader, which reads both renderings.
+    size_t xml = 0, classic = 0, json = 0;
     for (size_t p = 0; p < head.size();) {
       size_t q = p;
       while (q < head.size() && (head[q] == ' ' || head[q] == '\t' || head[q] == '\r')) ++q;
       std::string_view rest = head.substr(q);
       if (rest.starts_with("<Event")) ++xml;
       else if (rest.starts_with("{\"") || rest.starts_with("[{")) ++json;
+      else if (classic_record_at(head, q)) ++classic;
       size_t nl = head.find('\n', q);
       if (nl == std::string_view::npos) break;
       p = nl + 1;
     }
-    if (xml > json && first != '<') first = '<';
-    else if (json > xml && first != '{' && first != '[') first = '{';
+    if (xml + classic > json && first != '<') first = '<';
+    else if (json > xml + classic && first != '{' && first != '[') first = '{';
+    text_format = classic > xml ? Format::WinEventLog : Format::XmlWinEventLog;
   }
   if (first == '<') {
-    st.format = Format::XmlWinEventLog;
+    st.format = text_format;
     read_xml_stream(sb, path, sink, st);
   } else if (first == '{' || first == '[') {
     st.format = Format::Json;

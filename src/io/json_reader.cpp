@@ -587,6 +587,7 @@ class JsonStreamReader {
     }
     ev_.clear();
     mapper_.map(root, ev_);
+    ev_.format = EventFormat::Json;
     ev_.offset = off;
     ev_.line = line;
     ++st_.read;

@@ -40,6 +40,10 @@ class XmlEventParser {
   std::string text_;  // CDATA-stripped text
 };
 
+// A classic WinEventLog text record starts at v[i]: a "01/14/2021 11:41:39 PM" line
+// followed by a Key=Value line (Splunk's records begin with LogName=). For sniffing.
+bool classic_record_at(std::string_view v, size_t i);
+
 // scanned (tests): when given, receives the bytes searched for record ends, which
 // stays proportional to the input (each byte is searched about once).
 void read_xml_stream(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st,

@@ -90,7 +90,8 @@ int64_t parse_classic_time(std::string_view s) {
   // MM/DD/YYYY hh:mm:ss AM|PM
   while (!s.empty() && (s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
   int mo, d, y, h, mi, se;
-  if (s.size() < 22 || !digits(s, 0, 2, mo) || s[2] != '/' || !digits(s, 3, 2, d) || s[5] != '/' ||
+  // Shortest accepted: "01/14/2021 1:41:39" (one-digit hour, no AM/PM).
+  if (s.size() < 18 || !digits(s, 0, 2, mo) || s[2] != '/' || !digits(s, 3, 2, d) || s[5] != '/' ||
       !digits(s, 6, 4, y) || s[10] != ' ')
     return kNoTime;
   size_t p = 11;
@@ -98,7 +99,7 @@ int64_t parse_classic_time(std::string_view s) {
   size_t hl = (p + 1 < s.size() && s[p + 1] == ':') ? 1 : 2;
   if (!digits(s, p, hl, h)) return kNoTime;
   p += hl;
-  if (s[p] != ':' || !digits(s, p + 1, 2, mi) || s[p + 3] != ':' || !digits(s, p + 4, 2, se))
+  if (p + 6 > s.size() || s[p] != ':' || !digits(s, p + 1, 2, mi) || s[p + 3] != ':' || !digits(s, p + 4, 2, se))
     return kNoTime;
   p += 6;
   std::string_view ampm = s.substr(p);

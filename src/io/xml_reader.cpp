@@ -1,7 +1,8 @@
 // XmlWinEventLog reader: Splunk's export of rendered Windows events, one
 // <Event>...</Event> per line, or spread over lines, or several per line, possibly
 // wrapped in <Events>. Splunk's classic "MM/DD/YYYY hh:mm:ss AM" key=value records
-// that some exports interleave with the XML are read too rather than rejected.
+// (sourcetype WinEventLog), alone or interleaved with the XML as some exports have
+// them, are read too; each event records which rendering it came from.
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -93,6 +94,16 @@ bool classic_start_at(std::string_view v, size_t i) {
 bool starts_with(std::string_view v, std::string_view p) { return v.substr(0, p.size()) == p; }
 
 }  // namespace
+
+bool classic_record_at(std::string_view v, size_t i) {
+  if (!classic_start_at(v, i)) return false;
+  size_t nl = v.find('\n', i);
+  if (nl == std::string_view::npos || parse_classic_time(v.substr(i, nl - i)) == kNoTime) return false;
+  size_t k = nl + 1;
+  while (k < v.size() && ((v[k] >= 'A' && v[k] <= 'Z') || (v[k] >= 'a' && v[k] <= 'z') || is_digit(v[k]) || v[k] == '_'))
+    ++k;
+  return k > nl + 1 && k < v.size() && v[k] == '=';
+}
 
 void XmlEventParser::leaf(int level, const Frame& f, std::string_view text, bool self_closing,
                           Event& ev) {
@@ -579,6 +590,7 @@ class XmlStreamReader {
       if (kv.first != "EventCode") ev_.add(kv.first, kv.second);
     if (has_message) ev_.add("Message", message);
     ev_.time_us = parse_classic_time(head);
+    ev_.format = EventFormat::Classic;
     return true;
   }
 

@@ -44,7 +44,7 @@ std::string json_quote(std::string_view s) {
 static std::string json_value(const Value& v) {
   switch (v.type) {
     case Value::Type::Null: return "null";
-    case Value::Type::Num: return format_number(v.num);
+    case Value::Type::Num: return v.text();  // a time keeps its exact microseconds
     case Value::Type::Str: return json_quote(v.str);
     case Value::Type::Multi: {
       std::string o = "[";
@@ -319,7 +319,7 @@ void write_summary(std::ostream& out, const engine::HuntResult& r, bool verbose)
     out << fmt::format("  warning: {} event(s) had no readable time (empty _time, firstTime/lastTime)\n",
                        r.counters.no_time);
   for (auto& f : r.files)
-    if (f.skipped && verbose) out << fmt::format("  {}: not a log (no EVTX, XML or JSON records); skipped\n", f.path);
+    if (f.skipped && verbose) out << fmt::format("  {}: not a log (no EVTX, XML, WinEventLog or JSON records); skipped\n", f.path);
   for (auto& f : r.files)
     if (!f.skipped && (verbose || f.rejected || f.failed))
       out << fmt::format("  {} [{}]: read {}, parsed {}, rejected {}{}\n", f.path, io::format_name(f.format), f.read,

@@ -47,3 +47,26 @@ TEST(CimInherited, MissingComputerOrChannelIsNull) {
   EXPECT_FALSE(cim::metadata_value(e, "dest", v));
   EXPECT_EQ(v.text(), "kept");
 }
+
+// Splunk labels classic text records WinEventLog; XML, EVTX and JSON ones XmlWinEventLog.
+TEST(CimInherited, SourcetypeFollowsTheRendering) {
+  io::Event e;
+  e.add("EventID", "4688");
+  e.add("Channel", "Security");
+  const std::pair<io::EventFormat, std::string> cases[] = {
+      {io::EventFormat::Classic, "WinEventLog"},
+      {io::EventFormat::Xml, "XmlWinEventLog"},
+      {io::EventFormat::Evtx, "XmlWinEventLog"},
+      {io::EventFormat::Json, "XmlWinEventLog"},
+  };
+  for (auto& [format, sourcetype] : cases) {
+    e.format = format;
+    Value v;
+    EXPECT_TRUE(cim::metadata_value(e, "sourcetype", v));
+    EXPECT_EQ(v.text(), sourcetype);
+    EXPECT_TRUE(cim::metadata_value(e, "source", v));
+    EXPECT_EQ(v.text(), sourcetype + ":Security");
+  }
+  e.clear();  // a reused event goes back to the XML default
+  EXPECT_EQ(e.format, io::EventFormat::Xml);
+}

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "common/strings.h"
 #include "common/timefmt.h"
+#include "common/value.h"
 
 using namespace splinter;
 
@@ -70,6 +73,73 @@ TEST(Ctime, SecurityContentFormatIsUtcAndTruncates) {
   EXPECT_EQ(format_time(1715678102.0021, "%S.%6N"), "02.002100");
   EXPECT_EQ(format_time(1715678102.918, "%S.%3N"), "02.918");
   EXPECT_EQ(format_time(1715678102.9999995, "%S.%6N"), "03.000000");
+}
+
+// _time in exact microseconds: a double cannot hold them near year 9999 (its step there
+// is 30 us), where 23:59:59.999999 rounded up to year 10000.
+TEST(Ctime, ExactOverTheWholeRange) {
+  ASSERT_TRUE(set_display_timezone("UTC"));
+  const std::string iso = "%Y-%m-%dT%H:%M:%S.%6N";
+  const int64_t last = 253402300799999999;  // 9999-12-31T23:59:59.999999Z
+  EXPECT_EQ(format_time_us(last, iso), "9999-12-31T23:59:59.999999");
+  EXPECT_EQ(format_time_us(last, std::string(kSplunkDefaultTimeFormat)), "12/31/9999 23:59:59");
+  EXPECT_EQ(format_time_us(last, "%s|%3N|%Q|%9N"), "253402300799|999|999|999999000");
+  EXPECT_EQ(format_time_us(last - 999999, iso), "9999-12-31T23:59:59.000000");
+  // The double path rounds to the microsecond, so it reaches year 10000 here: the
+  // reason times are carried in microseconds.
+  EXPECT_EQ(format_time(253402300799.999999, "%Y"), "10000");
+  EXPECT_EQ(format_time_us(0, iso), "1970-01-01T00:00:00.000000");
+  EXPECT_EQ(format_time_us(1, iso), "1970-01-01T00:00:00.000001");
+  EXPECT_EQ(format_time_us(0, "%s"), "0");
+  // Before 1970 the fraction counts up from the second before, not down.
+  EXPECT_EQ(format_time_us(-1, iso), "1969-12-31T23:59:59.999999");
+  EXPECT_EQ(format_time_us(-14182939500000, iso), "1969-07-20T20:17:40.500000");
+  EXPECT_EQ(format_time_us(-11644473600000000, iso), "1601-01-01T00:00:00.000000");  // the FILETIME epoch
+  EXPECT_EQ(format_time(-0.25, iso), "1969-12-31T23:59:59.750000");
+}
+
+TEST(EpochMicros, ParseAndFormatAreExact) {
+  int64_t us = 0;
+  EXPECT_TRUE(parse_epoch_us("253402300799.999999", us));
+  EXPECT_EQ(us, 253402300799999999);
+  EXPECT_EQ(format_epoch_us(us), "253402300799.999999");
+  EXPECT_TRUE(parse_epoch_us(" 1709648107 ", us));
+  EXPECT_EQ(us, 1709648107000000);
+  EXPECT_EQ(format_epoch_us(us), "1709648107");
+  EXPECT_TRUE(parse_epoch_us("1715678102.4471234", us));  // past six digits: cut, as Splunk cuts
+  EXPECT_EQ(us, 1715678102447123);
+  EXPECT_EQ(format_epoch_us(us), "1715678102.447123");
+  EXPECT_TRUE(parse_epoch_us("-14182939.5", us));
+  EXPECT_EQ(us, -14182939500000);
+  EXPECT_EQ(format_epoch_us(us), "-14182939.5");
+  EXPECT_EQ(format_epoch_us(-1), "-0.000001");
+  EXPECT_EQ(format_epoch_us(0), "0");
+  EXPECT_TRUE(parse_epoch_us("1.5e3", us));  // other number forms through a double
+  EXPECT_EQ(us, 1500000000);
+  EXPECT_FALSE(parse_epoch_us("12:00", us));
+  EXPECT_FALSE(parse_epoch_us("", us));
+  EXPECT_FALSE(parse_epoch_us("99999999999999999999", us));  // beyond int64 microseconds
+  EXPECT_TRUE(seconds_to_us(1715678102.0021, us));
+  EXPECT_EQ(us, 1715678102002100);
+  EXPECT_FALSE(seconds_to_us(1e300, us));
+  EXPECT_FALSE(seconds_to_us(std::nan(""), us));
+}
+
+TEST(EpochMicros, TimeValueKeepsItsMicroseconds) {
+  Value v = Value::of_time_us(253402300799999999);
+  EXPECT_EQ(v.type, Value::Type::Num);
+  EXPECT_EQ(v.text(), "253402300799.999999");
+  int64_t us = 0;
+  ASSERT_TRUE(v.as_time_us(us));
+  EXPECT_EQ(us, 253402300799999999);
+  double d = 0;
+  ASSERT_TRUE(v.as_number(d));  // still a number for arithmetic and comparisons
+  EXPECT_NEAR(d, 253402300800.0, 1e-3);
+  // A time's text read back (a renamed or copied field) stays exact.
+  ASSERT_TRUE(Value::of(v.text()).as_time_us(us));
+  EXPECT_EQ(us, 253402300799999999);
+  EXPECT_EQ(Value::of_time_us(-14182939500000).text(), "-14182939.5");
+  EXPECT_EQ(Value::of(1709648107.25).text(), "1709648107.25");  // other numbers as before
 }
 
 TEST(Ctime, OtherZones) {

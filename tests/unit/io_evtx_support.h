@@ -24,6 +24,7 @@ struct Rec {
   int64_t time_us = 0;
   uint64_t offset = 0;
   bool recovered = false;
+  EventFormat format = EventFormat::Xml;
   const std::string* get(const std::string& name) const {
     for (const auto& [n, v] : fields)
       if (n == name) return &v;
@@ -53,6 +54,7 @@ struct CollectSink : EventSink {
     r.time_us = e.time_us;
     r.offset = e.offset;
     r.recovered = e.recovered;
+    r.format = e.format;
     recs.push_back(std::move(r));
   }
   void on_problem(const InputProblem& p) override { problems.push_back(p); }

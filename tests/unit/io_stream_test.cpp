@@ -332,8 +332,20 @@ TEST(IoTime, IsoForms) {
   EXPECT_EQ(parse_iso_time("2024-05-14T09:15:02"), base);
   EXPECT_EQ(parse_iso_time("garbage"), kNoTime);
   EXPECT_EQ(parse_iso_time("2024-13-14T09:15:02Z"), kNoTime);
+  // The whole range, exactly: the last microsecond of 9999, the epoch, and before it.
+  EXPECT_EQ(parse_iso_time("9999-12-31T23:59:59.9999999Z"), 253402300799999999);
+  EXPECT_EQ(parse_iso_time("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(parse_iso_time("1969-07-20T20:17:40.5Z"), -14182939500000);
+  EXPECT_EQ(parse_iso_time("1601-01-01T00:00:00Z"), -11644473600000000);
   EXPECT_EQ(parse_classic_time("01/14/2021 11:41:39 PM"), utc_us(2021, 1, 14, 23, 41, 39));
   EXPECT_EQ(parse_classic_time("01/14/2021 12:01:00 AM"), utc_us(2021, 1, 14, 0, 1, 0));
+  // A one-digit hour (with or without AM/PM) was cut by a length check.
+  EXPECT_EQ(parse_classic_time("01/14/2021 1:41:39 PM"), utc_us(2021, 1, 14, 13, 41, 39));
+  EXPECT_EQ(parse_classic_time("01/14/2021 1:41:39\r"), utc_us(2021, 1, 14, 1, 41, 39));
+  EXPECT_EQ(parse_classic_time("01/14/2021 23:41:39"), utc_us(2021, 1, 14, 23, 41, 39));
+  EXPECT_EQ(parse_classic_time("01/14/2021 1:41"), kNoTime);
+  EXPECT_EQ(parse_classic_time("01/14/2021 1:41:3"), kNoTime);
+  EXPECT_EQ(parse_classic_time("01/14/2021 1:41:39 XM"), kNoTime);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ struct StoredEvent {
   std::vector<StoredField> fields;
   int64_t time_us = kNoTime;
   uint64_t offset = 0, line = 0;
+  EventFormat format = EventFormat::Xml;
   const std::string* get(std::string_view n) const {
     for (const StoredField& f : fields)
       if (f.name == n) return &f.value;
@@ -47,6 +48,7 @@ class CollectSink : public EventSink {
     s.time_us = e.time_us;
     s.offset = e.offset;
     s.line = e.line;
+    s.format = e.format;
     events.push_back(std::move(s));
   }
   void on_problem(const InputProblem& p) override { problems.push_back(p); }

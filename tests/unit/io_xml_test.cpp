@@ -171,6 +171,45 @@ TEST(IoXml, ClassicWinEventLogRecordsInterleaved) {
   EXPECT_EQ(ev[1].time_us, utc_us(2021, 1, 14, 23, 41, 39));
   EXPECT_EQ(ev[1].line, 2u);
   EXPECT_EQ(ev[2].at("EventID"), "2");
+  // Each event records its own rendering, even within one file (Splunk's sourcetype).
+  EXPECT_EQ(ev[0].format, EventFormat::Xml);
+  EXPECT_EQ(ev[1].format, EventFormat::Classic);
+  EXPECT_EQ(ev[2].format, EventFormat::Xml);
+}
+
+// A file of classic records only is sniffed as such (it used to be "unrecognised format").
+TEST(IoXml, ClassicWinEventLogFileAlone) {
+  std::string text =
+      "03/05/2024 2:15:07 PM\r\nLogName=Security\r\nEventCode=4688\r\nComputerName=WKS-07\r\n"
+      "RecordNumber=884211\r\nMessage=A new process has been created.\r\n\r\nCreator Subject:\r\n"
+      "03/05/2024 02:16:00 AM\r\nLogName=System\r\nEventCode=7045\r\nComputerName=WKS-08\r\n";
+  CollectSink s;
+  FileStats st;
+  auto ev = read_text(text, s, &st);
+  EXPECT_TRUE(s.problems.empty());
+  EXPECT_EQ(st.format, Format::WinEventLog);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[0].at("EventID"), "4688");
+  EXPECT_EQ(ev[0].at("Channel"), "Security");
+  EXPECT_EQ(ev[0].at("EventRecordID"), "884211");
+  EXPECT_EQ(ev[0].time_us, utc_us(2024, 3, 5, 14, 15, 7));
+  EXPECT_EQ(ev[0].format, EventFormat::Classic);
+  EXPECT_EQ(ev[1].at("Channel"), "System");
+  EXPECT_EQ(ev[1].at("Computer"), "WKS-08");
+  EXPECT_EQ(ev[1].time_us, utc_us(2024, 3, 5, 2, 16, 0));
+  EXPECT_EQ(ev[1].line, 9u);
+  EXPECT_EQ(ev[1].format, EventFormat::Classic);
+}
+
+// A date line alone is not a classic record: such text stays unrecognised.
+TEST(IoXml, DateLinesWithoutKeyValuesAreNotClassic) {
+  CollectSink s;
+  FileStats st;
+  auto ev = read_text("03/05/2024 2:15:07 PM some text\n03/05/2024 2:16:07 PM more\n", s, &st);
+  EXPECT_TRUE(ev.empty());
+  EXPECT_EQ(st.format, Format::Unknown);
+  ASSERT_EQ(s.problems.size(), 1u);
+  EXPECT_EQ(s.problems[0].what, "unrecognised format");
 }
 
 TEST(IoXml, BomAndCrLf) {

@@ -43,7 +43,7 @@ std::string canon(const std::map<std::string, std::string>& m) {
 std::string canon_row(const Row& r) {
   std::map<std::string, std::string> m;
   for (auto& [k, v] : r.fields) {
-    if (v.type == Value::Type::Num) m[k] = format_number(v.num);
+    if (v.type == Value::Type::Num) m[k] = v.text();
     else if (v.type == Value::Type::Null) m[k] = "null";
     else if (v.type == Value::Type::Multi) {
       std::string a = "[";

@@ -157,6 +157,7 @@ struct Emitter {
       ev.offset = rec.offset;
       ev.line = 0;
       ev.recovered = rec.recovered;
+      ev.format = EventFormat::Evtx;
       sink.on_event(ev);
     }
     stats->read += out.read;
