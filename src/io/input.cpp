@@ -20,6 +20,7 @@
 #include "io/evtx/evtx_reader.h"
 #include "io/readers.h"
 #include "io/stream.h"
+#include "io/worker_pool.h"
 
 namespace splinter::io {
 
@@ -113,9 +114,18 @@ struct MappedEvtx {
   size_t size = 0;
   MappedEvtx() = default;
   MappedEvtx(MappedEvtx&& o) noexcept : data(std::exchange(o.data, nullptr)), size(o.size) {}
-  MappedEvtx& operator=(MappedEvtx&&) = delete;
-  ~MappedEvtx() {
+  MappedEvtx& operator=(MappedEvtx&& o) noexcept {
+    if (this != &o) {
+      unmap();
+      data = std::exchange(o.data, nullptr);
+      size = o.size;
+    }
+    return *this;
+  }
+  ~MappedEvtx() { unmap(); }
+  void unmap() {
     if (data) ::munmap(const_cast<uint8_t*>(data), size);
+    data = nullptr;
   }
 };
 
@@ -145,10 +155,7 @@ bool map_evtx(const std::string& path, MappedEvtx& out) {
     evtx = !compressed && (magic || chunk_magic || evtx_name(path));
   }
   if (evtx) {
-    // A small file is read whole: mapping its pages in one call is cheaper than a
-    // page fault per 64 KiB. A large one is faulted in as decoding reaches it.
-    const int populate = sbuf.st_size <= (16 << 20) ? MAP_POPULATE : 0;
-    void* map = ::mmap(nullptr, size_t(sbuf.st_size), PROT_READ, MAP_PRIVATE | populate, fd, 0);
+    void* map = ::mmap(nullptr, size_t(sbuf.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
     if (map == MAP_FAILED) {
       evtx = false;
     } else {
@@ -159,56 +166,6 @@ bool map_evtx(const std::string& path, MappedEvtx& out) {
   ::close(fd);
   return evtx;
 }
-
-// Mapped EVTX files waiting to be read together (read_evtx_files): consecutive EVTX
-// inputs are decoded as one stream of chunks. Flushed before anything else is
-// reported, so events, problems and stats keep the order of the inputs.
-class EvtxBatch {
- public:
-  static constexpr size_t kMaxFiles = 256;  // bounds open mappings, not memory in use
-  EvtxBatch(EventSink& sink, const ReadOptions& opts, std::vector<FileStats>& stats, uint64_t& done)
-      : sink_(sink), opts_(opts), stats_(stats), done_(done) {}
-  void add(FileStats st, MappedEvtx map) {
-    items_.push_back({std::move(st), std::move(map)});
-    if (items_.size() >= kMaxFiles) flush();
-  }
-  void flush() {
-    if (items_.empty()) return;
-    std::vector<EvtxFile> files;
-    files.reserve(items_.size());
-    uint64_t base = done_;
-    for (Item& it : items_) {
-      files.push_back({it.map.data, it.map.size, &it.stats.path, &it.stats, base});
-      base += it.map.size;
-    }
-    try {
-      read_evtx_files(files, sink_, opts_);
-    } catch (const std::exception& e) {
-      // Never let one bad batch (an allocation failure) stop the run.
-      for (Item& it : items_)
-        if (it.stats.parsed == 0) {
-          it.stats.failed = true;
-          problem(sink_, it.stats.path, 0, 0, std::string("read aborted: ") + e.what());
-        }
-    }
-    for (Item& it : items_) {
-      done_ += it.stats.bytes;
-      stats_.push_back(std::move(it.stats));
-    }
-    items_.clear();
-  }
-
- private:
-  struct Item {
-    FileStats stats;
-    MappedEvtx map;
-  };
-  EventSink& sink_;
-  const ReadOptions& opts_;
-  std::vector<FileStats>& stats_;
-  uint64_t& done_;
-  std::vector<Item> items_;
-};
 
 void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats& st, const ReadOptions& opts,
               uint64_t done_before) {
@@ -300,36 +257,114 @@ void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats
   st.bytes = sb.total_read();
 }
 
+// Regular files waiting to be read, in input order. A flush maps them in parallel
+// (only EVTX files stay mapped), then reads them in order: each run of consecutive
+// EVTX files as one stream of chunks (read_evtx_files), anything else with read_one.
+// A directory of small logs thus keeps every core busy from opening to decoding.
+class FileBatch {
+ public:
+  static constexpr size_t kMaxFiles = 256;  // bounds open mappings, not memory in use
+  FileBatch(EventSink& sink, const ReadOptions& opts, std::vector<FileStats>& stats, uint64_t& done)
+      : sink_(sink), opts_(opts), stats_(stats), done_(done) {}
+  void add(const Target& t) {
+    items_.push_back({t.path, t.from_dir, {}, false, {}});
+    if (items_.size() >= kMaxFiles) flush();
+  }
+  void flush() {
+    if (items_.empty()) return;
+    parallel_for(items_.size(), opts_.threads, [&](size_t i) { items_[i].evtx = map_evtx(items_[i].path, items_[i].map); });
+    for (size_t i = 0; i < items_.size();) {
+      if (!items_[i].evtx) {
+        read_other(items_[i++]);
+        continue;
+      }
+      size_t j = i;
+      while (j < items_.size() && items_[j].evtx) ++j;
+      read_evtx_run(i, j);
+      i = j;
+    }
+    items_.clear();
+  }
+
+ private:
+  struct Item {
+    std::string path;
+    bool from_dir = false;
+    MappedEvtx map;
+    bool evtx = false;
+    FileStats stats;
+  };
+  void read_evtx_run(size_t from, size_t to) {
+    std::vector<EvtxFile> files;
+    files.reserve(to - from);
+    uint64_t base = done_;
+    for (size_t i = from; i < to; ++i) {
+      Item& it = items_[i];
+      it.stats.path = it.path;
+      files.push_back({it.map.data, it.map.size, &it.stats.path, &it.stats, base});
+      base += it.map.size;
+    }
+    try {
+      read_evtx_files(files, sink_, opts_);
+    } catch (const std::exception& e) {
+      // Never let one bad batch (an allocation failure) stop the run.
+      for (size_t i = from; i < to; ++i)
+        if (items_[i].stats.parsed == 0) {
+          items_[i].stats.failed = true;
+          problem(sink_, items_[i].path, 0, 0, std::string("read aborted: ") + e.what());
+        }
+    }
+    for (size_t i = from; i < to; ++i) {
+      done_ += items_[i].stats.bytes;
+      stats_.push_back(std::move(items_[i].stats));
+      items_[i].map = {};  // unmapped as soon as read
+    }
+  }
+  void read_other(Item& it) {
+    FileStats st;
+    st.path = it.path;
+    try {
+      read_one(it.path, it.from_dir, sink_, st, opts_, done_);
+    } catch (const std::exception& e) {
+      // Never let one bad file (or an allocation failure) stop the run.
+      st.failed = true;
+      problem(sink_, it.path, 0, 0, std::string("read aborted: ") + e.what());
+    }
+    done_ += st.bytes;
+    stats_.push_back(std::move(st));
+  }
+  EventSink& sink_;
+  const ReadOptions& opts_;
+  std::vector<FileStats>& stats_;
+  uint64_t& done_;
+  std::vector<Item> items_;
+};
+
 }  // namespace
 
 std::vector<FileStats> read_inputs(const std::vector<std::string>& paths, EventSink& sink,
                                    const ReadOptions& opts) {
   std::vector<FileStats> stats;
   uint64_t done = 0;
-  EvtxBatch batch(sink, opts, stats, done);
-  for (Target& t : expand(paths)) {
+  FileBatch batch(sink, opts, stats, done);
+  for (const Target& t : expand(paths)) {
+    if (!t.missing && t.path != "-") {
+      batch.add(t);
+      continue;
+    }
+    batch.flush();  // keeps input order
     FileStats st;
     st.path = t.path;
-    if (!t.missing) {
-      MappedEvtx map;
-      if (map_evtx(t.path, map)) {
-        batch.add(std::move(st), std::move(map));
-        continue;
-      }
-    }
-    batch.flush();
     if (t.missing) {
       st.failed = true;
       problem(sink, t.path, 0, 0, "cannot open: " + t.error);
-      stats.push_back(std::move(st));
-      continue;
-    }
-    try {
-      read_one(t.path, t.from_dir, sink, st, opts, done);
-    } catch (const std::exception& e) {
-      // Never let one bad file (or an allocation failure) stop the run.
-      st.failed = true;
-      problem(sink, t.path, 0, 0, std::string("read aborted: ") + e.what());
+    } else {
+      try {
+        read_one(t.path, t.from_dir, sink, st, opts, done);
+      } catch (const std::exception& e) {
+        st.failed = true;
+        problem(sink, t.path, 0, 0, std::string("read aborted: ") + e.what());
+      }
     }
     done += st.bytes;
     stats.push_back(std::move(st));

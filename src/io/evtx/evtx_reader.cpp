@@ -54,6 +54,7 @@
 
 #include "io/evtx/chunk_decoder.h"
 #include "io/evtx/evtx_format.h"
+#include "io/worker_pool.h"
 
 namespace splinter::io {
 namespace {
@@ -62,69 +63,10 @@ using evtx::ChunkDecoder;
 using evtx::ChunkOutput;
 
 bool all_zero(const uint8_t* p, size_t n) {
-  // Word at a time (preallocated logs are mostly zero chunks).
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    uint64_t w[4];
-    std::memcpy(w, p + i, 32);
-    if ((w[0] | w[1] | w[2] | w[3]) != 0) return false;
-  }
-  for (; i < n; ++i)
-    if (p[i] != 0) return false;
-  return true;
+  // Preallocated logs are mostly zero chunks. "Every byte equals the one before it,
+  // and the first is 0" lets libc's vectorised memcmp do the scan.
+  return n == 0 || (p[0] == 0 && std::memcmp(p, p + 1, n - 1) == 0);
 }
-
-// Worker threads live for the whole process: a run of many small files would
-// otherwise pay a thread start per file and per worker, and lose the decoders'
-// warmed-up buffers. run(n, fn) runs fn on n workers and returns at once; wait()
-// blocks until they are all done. One run at a time (callers serialise on run_m_).
-class WorkerPool {
- public:
-  static WorkerPool& instance() {
-    static WorkerPool* pool = new WorkerPool;  // never destroyed: workers may still wait at exit
-    return *pool;
-  }
-  std::mutex run_m;  // held by a reader for the whole run..wait span
-
-  void run(unsigned n, std::function<void()> fn) {
-    std::unique_lock lk(m_);
-    while (workers_.size() < n) workers_.emplace_back([this] { loop(); }).detach();
-    fn_ = std::move(fn);
-    tickets_ = n;
-    running_ = n;
-    ++generation_;
-    cv_.notify_all();
-  }
-  void wait() {
-    std::unique_lock lk(m_);
-    done_.wait(lk, [&] { return running_ == 0; });
-    fn_ = nullptr;
-  }
-
- private:
-  void loop() {
-    uint64_t seen = 0;
-    for (;;) {
-      std::function<void()>* fn;
-      {
-        std::unique_lock lk(m_);
-        cv_.wait(lk, [&] { return generation_ != seen && tickets_ > 0; });
-        --tickets_;
-        if (tickets_ == 0) seen = generation_;
-        fn = &fn_;
-      }
-      (*fn)();
-      std::lock_guard lk(m_);
-      if (--running_ == 0) done_.notify_all();
-    }
-  }
-  std::mutex m_;
-  std::condition_variable cv_, done_;
-  std::vector<std::thread> workers_;
-  std::function<void()> fn_;
-  unsigned tickets_ = 0, running_ = 0;
-  uint64_t generation_ = 0;
-};
 
 // Turns chunk outputs into Events for the sink, one file after the other.
 struct Emitter {
@@ -254,12 +196,15 @@ void read_evtx(const uint8_t* data, size_t size, const std::string& path, EventS
 void read_evtx_files(std::span<const EvtxFile> files, EventSink& sink, const ReadOptions& opts) {
   using namespace evtx;
   std::vector<FilePlan> plans(files.size());
-  size_t jobs = 0;
-  for (size_t k = 0; k < files.size(); ++k) {
+  // Headers and the scan for unused (zero) chunks touch every page: in parallel.
+  parallel_for(files.size(), opts.threads, [&](size_t k) {
     plans[k].file = files[k];
     plan_file(plans[k]);
-    plans[k].first_job = jobs;
-    jobs += plans[k].used_chunks;
+  });
+  size_t jobs = 0;
+  for (FilePlan& fp : plans) {
+    fp.first_job = jobs;
+    jobs += fp.used_chunks;
   }
   // job j -> (file, chunk): files are in order, so a cursor suffices on each side.
   auto progress = [&](const FilePlan& fp, size_t i) {
@@ -291,8 +236,7 @@ void read_evtx_files(std::span<const EvtxFile> files, EventSink& sink, const Rea
     file_end(fp, em);
   };
 
-  unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = unsigned(std::min<size_t>(threads, jobs));
+  const unsigned threads = unsigned(std::min<size_t>(resolve_threads(opts.threads), jobs));
 
   if (threads <= 1) {
     // Kept per thread across files: their buffers and caches are reused.
