@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -47,9 +48,27 @@ std::string output_clash(const std::string& out, const std::string& risk, const 
     return !a.empty() && !b.empty() && (a == b || fs::equivalent(a, b, ec));
   };
   if (same(out, risk)) return "--output and --risk name the same file (" + out + ")";
+  // Inside an input directory, the output would be truncated if it is one of the logs,
+  // or read back as input if it is new: either way the run is wrong.
+  auto inside = [&](const std::string& file, const std::string& dir) {
+    if (file.empty() || !fs::is_directory(dir, ec)) return false;
+    // absolute first: weakly_canonical leaves a relative path that does not exist yet
+    // relative.
+    const fs::path f = fs::weakly_canonical(fs::absolute(file, ec), ec);
+    if (ec) return false;
+    const fs::path d = fs::weakly_canonical(fs::absolute(dir, ec), ec);
+    if (ec) return false;
+    auto [end, _] = std::mismatch(d.begin(), d.end(), f.begin(), f.end());
+    return end == d.end();
+  };
   for (const std::string* o : {&out, &risk})
-    for (auto& in : inputs)
-      if (in != "-" && same(*o, in)) return "output file " + *o + " is also an input; it would be overwritten";
+    for (auto& in : inputs) {
+      if (in == "-") continue;
+      if (same(*o, in)) return "output file " + *o + " is also an input; it would be overwritten";
+      if (inside(*o, in))
+        return "output file " + *o + " is inside input directory " + in +
+               "; it would overwrite a log there or be read as one (write it elsewhere)";
+    }
   return "";
 }
 

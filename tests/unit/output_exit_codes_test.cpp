@@ -109,6 +109,29 @@ TEST(OutputExitCodes, OutputThatIsAnInputIsRefused) {
   EXPECT_EQ(run("hunt -o " + out + " --risk " + out + " " + in).code, 2);
 }
 
+// Found by a new user: an output inside an input directory truncated a log found by
+// the walk (or would be read back as input). Refused, whatever the spelling.
+TEST(OutputExitCodes, OutputInsideAnInputDirectoryIsRefused) {
+  TempDir d;
+  std::string log = slurp(kDemo + "/sysmon_process.log");
+  std::string in = d.file("in.log", log);
+  Outcome o = run("hunt -q -o " + in + " " + d.path.string());
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("is inside input directory"), std::string::npos) << o.err;
+  EXPECT_EQ(slurp(in), log);  // untouched
+  // A new file in a subdirectory, through a relative path from inside the directory.
+  std::filesystem::create_directories(d.path / "sub");
+  const std::string cmd = "cd " + d.path.string() + " && " + std::string(SPLINTER_BINARY) +
+                          " hunt -q --risk sub/new.jsonl . >/dev/null 2>&1";
+  const int st = std::system(cmd.c_str());
+  EXPECT_EQ(WIFEXITED(st) ? WEXITSTATUS(st) : -1, 2);
+  EXPECT_FALSE(std::filesystem::exists(d.path / "sub" / "new.jsonl"));
+  // Beside the directory is fine.
+  std::string beside = d.path.string() + "-out.txt";
+  EXPECT_EQ(run("hunt -q -o " + beside + " " + (d.path / "sub").string()).code, 0);
+  std::filesystem::remove(beside);
+}
+
 // The built-in detection runs unnamed; if the user's macros break it, that is a content
 // error (exit 4), never an empty result with exit 0.
 TEST(OutputExitCodes, BrokenBuiltinDetectionIsFour) {
