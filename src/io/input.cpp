@@ -167,8 +167,37 @@ bool map_evtx(const std::string& path, MappedEvtx& out) {
   return evtx;
 }
 
+// What a file's name says about it, for files found by walking a directory (a file
+// the user names is always read). Compression suffixes are looked through.
+enum class NameHint { Log, NotLog, Unknown };
+NameHint name_hint(const std::string& path) {
+  std::string name = to_lower(std::filesystem::path(path).filename().string());
+  for (std::string_view z : {".gz", ".zst", ".zstd"})
+    if (name.ends_with(z)) {
+      name.resize(name.size() - z.size());
+      break;
+    }
+  const std::string ext = std::filesystem::path(name).extension().string();
+  static constexpr std::string_view kLog[] = {".log", ".xml", ".json", ".jsonl", ".ndjson", ".evtx", ".raw"};
+  // Content and documentation that sits beside logs; some of it (security_content's
+  // YAML with embedded JSON samples) would otherwise sniff as a log.
+  static constexpr std::string_view kNotLog[] = {".yml", ".yaml", ".md", ".rst", ".py", ".sh", ".csv", ".conf",
+                                                 ".ini", ".toml", ".html", ".png", ".jpg", ".pdf", ".zip",
+                                                 ".exe", ".dll", ".c", ".cpp", ".h", ".js"};
+  for (std::string_view e : kLog)
+    if (ext == e) return NameHint::Log;
+  for (std::string_view e : kNotLog)
+    if (ext == e) return NameHint::NotLog;
+  return NameHint::Unknown;
+}
+
 void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats& st, const ReadOptions& opts,
               uint64_t done_before) {
+  const NameHint hint = name_hint(path);
+  if (from_dir && hint == NameHint::NotLog) {
+    st.skipped = true;  // shown with -v
+    return;
+  }
   ByteSource src;
   if (!src.open(path)) {
     st.failed = true;
@@ -203,7 +232,8 @@ void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats
   for (;;) {
     std::string_view v = sb.view();
     size_t i = 0;
-    while (i < v.size() && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n')) ++i;
+    // NUL bytes too: a log preallocated or cut short by a crash starts with NUL padding.
+    while (i < v.size() && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n' || v[i] == '\0')) ++i;
     if (i < v.size()) {
       first = v[i];
       break;
@@ -245,7 +275,12 @@ void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats
   } else if (first == 0 && sb.avail() == 0) {
     if (src.error().empty()) problem(sink, path, 0, 0, "empty input", true);
   } else if (from_dir) {
-    st.skipped = true;  // a README or licence next to the logs is not an input error
+    // A README or licence next to the logs is not an input error; a file named like a
+    // log (a syslog .raw, a log behind a long junk header) is said, not skipped silently.
+    st.skipped = true;
+    if (hint == NameHint::Log)
+      problem(sink, path, sb.offset(), sb.line(),
+              "no EVTX, XML, WinEventLog or JSON records at the start of the file; skipped", true);
   } else {
     problem(sink, path, sb.offset(), sb.line(), "unrecognised format");
   }

@@ -304,6 +304,36 @@ TEST(IoReadInputs, MissingPathAndDirectoryWalk) {
   EXPECT_EQ(s2.problems[0].what, "unrecognised format");
 }
 
+// Found by a new user: in a directory walk, a log that starts with NUL padding was
+// "not a log" and skipped silently (its 50 regsvr32 events lost), and security_content
+// YAML with JSON samples in it was read as JSON (thousands of errors).
+TEST(IoReadInputs, DirectoryWalkJudgesNamesAndNulPadding) {
+  TempDir d;
+  const std::string xml = slurp(shared_dir() + "/cases/C01.xml") + "\n";
+  d.file("a_padded.log", std::string(4, '\0') + xml);
+  d.file("b_junk.log", std::string(70000, 'x') + "\n" + xml);
+  d.file("c_data.yml", "example: {\"EventID\": 1}\n{\"EventID\": 1, \"Hostname\": \"X\"}\n");
+  d.file("d_README", "hello\n");
+  CollectSink s;
+  auto stats = read_inputs({d.path()}, s);
+  ASSERT_EQ(stats.size(), 4u);
+  EXPECT_EQ(stats[0].format, Format::XmlWinEventLog);
+  EXPECT_GE(stats[0].parsed, 1u);
+  EXPECT_FALSE(stats[0].skipped);
+  // Named like a log but unreadable: skipped, with a warning naming the file.
+  EXPECT_TRUE(stats[1].skipped);
+  EXPECT_TRUE(stats[2].skipped);  // by its name: not read at all
+  EXPECT_EQ(stats[2].read, 0u);
+  EXPECT_TRUE(stats[3].skipped);  // silently
+  size_t junk_warnings = 0;
+  for (const auto& p : s.problems) {
+    EXPECT_NE(p.file, d.path() + "/c_data.yml");
+    EXPECT_NE(p.file, d.path() + "/d_README");
+    junk_warnings += p.file == d.path() + "/b_junk.log" && p.warning;
+  }
+  EXPECT_EQ(junk_warnings, 1u);
+}
+
 TEST(IoReadInputs, GarbageNeverThrows) {
   TempDir d;
   std::string junk;
