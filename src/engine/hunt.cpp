@@ -128,6 +128,12 @@ HuntResult hunt(const HuntOptions& opts) {
                              : " event(s) not aggregated, group limit of " + std::to_string(plan.group.max_groups)) +
             " reached");
       dr.rows = exec::run_row_ops(*compiled[i].plan, scanner.rows(si));
+      // Splunk warns likewise when a regex exceeds limits.conf's match or depth limit.
+      dr.regex_limit_hits = plan.regex_limit_hits;
+      if (plan.regex_limit_hits)
+        dr.warnings.push_back("results may be incomplete: " + std::to_string(plan.regex_limit_hits) +
+                              " regular expression match(es) gave up at PCRE2's backtracking limit and counted "
+                              "as no match");
       ++si;
     }
     res.results.push_back(std::move(dr));

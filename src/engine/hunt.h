@@ -28,6 +28,7 @@ struct DetectionResult {
   std::vector<Row> rows;
   uint64_t matched_events = 0;  // events that passed the tstats filter
   uint64_t dropped_groups = 0;  // events that would have opened a group past max_groups (results incomplete; also a warning)
+  uint64_t regex_limit_hits = 0;  // regex matches that gave up (counted as no match; also a warning)
   std::string error;            // compile error (detection skipped)
   std::vector<std::string> warnings;
 };

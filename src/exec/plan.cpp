@@ -628,6 +628,7 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref)
 }
 
 std::vector<Row> run_row_ops(Plan& plan, std::vector<Row> rows) {
+  Regex::LimitScope scope(&plan.regex_limit_hits);
   for (auto& op : plan.ops) op->run(rows);
   return rows;
 }

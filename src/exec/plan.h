@@ -41,6 +41,7 @@ struct Plan {
   GroupSpec group;
   std::vector<std::unique_ptr<RowOp>> ops;
   std::vector<std::string> warnings;  // e.g. a field splinter's CIM tables do not map
+  uint64_t regex_limit_hits = 0;      // regex evaluations that gave up (counted as no match)
 };
 
 // Compiles a parsed pipeline. Throws spl::Error (with position in the expanded text)

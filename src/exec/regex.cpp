@@ -11,6 +11,30 @@ namespace splinter::exec {
 // milliseconds instead of hours.
 static constexpr uint32_t kMatchLimit = 1'000'000;
 static constexpr uint32_t kDepthLimit = 10'000;
+// The JIT's own stack (PCRE2's default is 32 KiB) bounds recursion on long values, e.g.
+// a repeated group over a long encoded PowerShell command line. One per thread, shared
+// by every pattern (matches on a thread never overlap), grown on demand up to the max.
+static constexpr size_t kJitStackMax = size_t(8) << 20;
+
+static pcre2_jit_stack* thread_jit_stack(void*) {
+  struct Holder {
+    pcre2_jit_stack* stack = pcre2_jit_stack_create(64 * 1024, kJitStackMax, nullptr);
+    ~Holder() { pcre2_jit_stack_free(stack); }
+  };
+  thread_local Holder h;
+  return h.stack;  // null (allocation failed): PCRE2 uses its small default stack
+}
+
+thread_local uint64_t* Regex::LimitScope::current_ = nullptr;
+
+void Regex::count_limit_hit() const {
+  ++limit_hits_;
+  if (LimitScope::current_) ++*LimitScope::current_;
+}
+
+static bool is_limit(int rc) {
+  return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
+}
 
 Regex::Regex(std::string_view pattern) : pattern_(pattern) {
   int err = 0;
@@ -23,9 +47,11 @@ Regex::Regex(std::string_view pattern) : pattern_(pattern) {
     throw std::invalid_argument("bad regular expression \"" + pattern_ + "\" at offset " + std::to_string(off) + ": " +
                                 reinterpret_cast<const char*>(msg));
   }
-  pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE);  // optional speed-up; falls back to the interpreter
+  // JIT is an optional speed-up; without it PCRE2 falls back to the interpreter.
+  const bool jit = pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE) == 0;
   md_ = pcre2_match_data_create_from_pattern(code_, nullptr);
   mctx_ = pcre2_match_context_create(nullptr);
+  if (jit) pcre2_jit_stack_assign(mctx_, thread_jit_stack, nullptr);
   pcre2_set_match_limit(mctx_, kMatchLimit);
   pcre2_set_depth_limit(mctx_, kDepthLimit);
 }
@@ -38,7 +64,7 @@ Regex::~Regex() {
 
 bool Regex::search(std::string_view s) const {
   int rc = pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), 0, 0, md_, mctx_);
-  if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) ++limit_hits_;
+  if (is_limit(rc)) count_limit_hit();
   return rc >= 0;
 }
 
@@ -70,7 +96,7 @@ bool Regex::replace_all(std::string_view s, std::string_view repl, std::string& 
       return true;
     }
     if (rc != PCRE2_ERROR_NOMEMORY) {
-      if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) ++limit_hits_;
+      if (is_limit(rc)) count_limit_hit();
       out.clear();
       return false;
     }

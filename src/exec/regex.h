@@ -1,6 +1,7 @@
 // PCRE2 regular expressions for SPL (match(), regex, rex): compiled once, matched with
 // limits so a pathological pattern in content cannot hang a run.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,7 +28,24 @@ class Regex {
   const std::string& pattern() const { return pattern_; }
   unsigned long limit_hits() const { return limit_hits_; }
 
+  // While a LimitScope is alive on a thread, limit hits of every Regex matched on that
+  // thread are also added to its counter: the engine opens one per search it
+  // evaluates, so a search whose regexes gave up on a long value says so.
+  class LimitScope {
+   public:
+    explicit LimitScope(uint64_t* counter) : prev_(current_) { current_ = counter; }
+    ~LimitScope() { current_ = prev_; }
+    LimitScope(const LimitScope&) = delete;
+    LimitScope& operator=(const LimitScope&) = delete;
+
+   private:
+    friend class Regex;
+    uint64_t* prev_;
+    static thread_local uint64_t* current_;
+  };
+
  private:
+  void count_limit_hit() const;
   std::string pattern_;
   pcre2_real_code_8* code_ = nullptr;
   pcre2_real_match_data_8* md_ = nullptr;

@@ -1,5 +1,7 @@
 #include "exec/scanner.h"
 
+#include "exec/regex.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -126,6 +128,7 @@ void Scanner::add(Plan* plan) {
 
 void Scanner::scan_raw(Entry& en, const io::Event& e, const Value& time, cim::Record* rec) {
   RawEventAccess access(raw_, en.raw_map);
+  Regex::LimitScope scope(&en.plan->regex_limit_hits);
   if (!en.plan->where.matches(access)) return;
   ++en.matched;
   if (en.raw_rows.size() >= en.plan->max_raw_rows) {
@@ -168,6 +171,7 @@ void Scanner::on_event(const io::Event& e) {
       if (en.plan->raw_search || en.plan->dataset != d) continue;
       if (!reset) record_.reset(&e, m, d), reset = true;
       RecordAccess access(record_, time);
+      Regex::LimitScope scope(&en.plan->regex_limit_hits);
       if (!en.plan->where.matches(access)) continue;
       ++en.matched;
       en.table->add(access, time_us);

@@ -338,13 +338,21 @@ void write_summary(std::ostream& out, const engine::HuntResult& r, bool verbose)
       if (verbose || r.results.size() <= 20) out << "  " << dr.error << "\n";
       continue;
     }
-    if (verbose || !dr.rows.empty() || r.results.size() <= 20)
+    // Incomplete results are always said, whatever else is left out.
+    const bool incomplete = dr.dropped_groups || dr.regex_limit_hits;
+    if (verbose || !dr.rows.empty() || r.results.size() <= 20 || incomplete)
       out << fmt::format("  {}: {} row(s) from {} matching event(s)\n", dr.detection->name, dr.rows.size(),
                          dr.matched_events);
-    if (verbose)
+    if (verbose) {
       for (auto& w : dr.warnings) out << "    note: " << w << "\n";
-    else if (dr.dropped_groups)
+      continue;
+    }
+    if (dr.dropped_groups)
       out << fmt::format("    warning: results incomplete, {} event(s) not aggregated (group limit)\n", dr.dropped_groups);
+    if (dr.regex_limit_hits)
+      out << fmt::format("    warning: results may be incomplete, {} regex match(es) gave up at PCRE2's backtracking "
+                         "limit (counted as no match)\n",
+                         dr.regex_limit_hits);
   }
   if (bad && !verbose && r.results.size() > 20) out << "  (--verbose lists the detections not compiled and why)\n";
   for (auto& e : r.content_errors) out << "  content error: " << e << "\n";
