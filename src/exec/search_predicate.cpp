@@ -39,7 +39,7 @@ int SearchPredicate::build(const spl::Expr& e, FieldResolver& fields, bool allow
       const std::string& v = e.args[1]->text;
       if (e.text == "=" || e.text == "!=") {
         n.op = e.text == "=" ? Op::Eq : Op::Ne;
-        n.patterns.emplace_back(v, true);
+        n.patterns.emplace_back(v, !e.args[1]->case_sensitive);
       } else {
         n.op = e.text == "<" ? Op::Lt : e.text == "<=" ? Op::Le : e.text == ">" ? Op::Gt : Op::Ge;
         n.text = v;
@@ -69,13 +69,16 @@ int SearchPredicate::build(const spl::Expr& e, FieldResolver& fields, bool allow
         bool lead = !t.empty() && t.front() == '*', trail = t.size() > 1 && t.back() == '*';
         if (lead) t.remove_prefix(1);
         if (trail) t.remove_suffix(1);
+        n.case_sensitive = e.case_sensitive;
+        n.major_only = e.whole_term;
         if (!t.empty() && t.find('*') == std::string_view::npos) {
-          n.term = to_lower(t);
+          n.term = e.case_sensitive ? std::string(t) : to_lower(t);
           // A term that starts (ends) with a breaker such as "/i" carries its own edge.
-          n.bound_left = !lead && !is_breaker(n.term.front());
-          n.bound_right = !trail && !is_breaker(n.term.back());
+          auto breaker = n.major_only ? is_major_breaker : is_breaker;
+          n.bound_left = !lead && !breaker(n.term.front());
+          n.bound_right = !trail && !breaker(n.term.back());
         } else {
-          n.patterns.emplace_back("*" + e.text + "*", true);  // inner '*': a plain wildcard
+          n.patterns.emplace_back("*" + e.text + "*", !e.case_sensitive);  // inner '*': a plain wildcard
         }
       }
       break;
@@ -110,15 +113,31 @@ bool SearchPredicate::is_breaker(char c) {
   return u < 0x80 && !std::isalnum(u);
 }
 
-static bool term_in(std::string_view s, const std::string& term, bool left, bool right) {
+bool SearchPredicate::is_major_breaker(char c) {
+  switch (c) {
+    case ' ': case '\t': case '\n': case '\r': case '[': case ']': case '<': case '>': case '(': case ')':
+    case '{': case '}': case '|': case '!': case ';': case ',': case '\'': case '"': case '*': case '&':
+    case '?': case '+':
+      return true;
+    default:
+      return false;
+  }
+}
+
+static bool term_in(std::string_view s, const std::string& term, bool left, bool right, bool case_sensitive,
+                    bool major_only) {
   if (term.size() > s.size()) return false;
+  auto breaker = major_only ? SearchPredicate::is_major_breaker : SearchPredicate::is_breaker;
   for (size_t i = 0; i + term.size() <= s.size(); ++i) {
     size_t k = 0;
-    while (k < term.size() && ascii_lower(s[i + k]) == term[k]) ++k;
+    if (case_sensitive)
+      while (k < term.size() && s[i + k] == term[k]) ++k;
+    else
+      while (k < term.size() && ascii_lower(s[i + k]) == term[k]) ++k;
     if (k != term.size()) continue;
-    if (left && i > 0 && !SearchPredicate::is_breaker(s[i - 1])) continue;
+    if (left && i > 0 && !breaker(s[i - 1])) continue;
     const size_t end = i + term.size();
-    if (right && end < s.size() && !SearchPredicate::is_breaker(s[end])) continue;
+    if (right && end < s.size() && !breaker(s[end])) continue;
     return true;
   }
   return false;
@@ -127,11 +146,12 @@ static bool term_in(std::string_view s, const std::string& term, bool left, bool
 bool SearchPredicate::term_matches(const Value& v, const Node& n) {
   if (n.term.empty()) return value_matches(v, n);
   switch (v.type) {
-    case Value::Type::Str: return term_in(v.str, n.term, n.bound_left, n.bound_right);
-    case Value::Type::Num: return term_in(v.text(), n.term, n.bound_left, n.bound_right);
+    case Value::Type::Str: return term_in(v.str, n.term, n.bound_left, n.bound_right, n.case_sensitive, n.major_only);
+    case Value::Type::Num:
+      return term_in(v.text(), n.term, n.bound_left, n.bound_right, n.case_sensitive, n.major_only);
     case Value::Type::Multi:
       for (auto& s : v.multi)
-        if (term_in(s, n.term, n.bound_left, n.bound_right)) return true;
+        if (term_in(s, n.term, n.bound_left, n.bound_right, n.case_sensitive, n.major_only)) return true;
       return false;
     default: return false;
   }

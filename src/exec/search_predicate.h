@@ -22,6 +22,8 @@ class SearchPredicate {
   std::vector<int> fields_used() const;
   // Splunk's default segmenters: a bare term matches only between breakers.
   static bool is_breaker(char c);
+  // Splunk's major breakers (segmenters.conf): what bounds a TERM().
+  static bool is_major_breaker(char c);
 
  private:
   enum class Op { Eq, Ne, Lt, Le, Gt, Ge, In, And, Or, Not, Term, True };
@@ -34,6 +36,8 @@ class SearchPredicate {
     // bound_left/right: a breaker (or the value's edge) must stand on that side.
     std::string term;
     bool bound_left = true, bound_right = true;
+    bool case_sensitive = false;  // CASE(term): term kept as written
+    bool major_only = false;      // TERM(term): bounded by major breakers only
     std::string text;                // Lt..Ge literal
     double num = 0;
     bool numeric = false;

@@ -51,6 +51,11 @@ struct Expr {
   bool quoted = false;  // Literal: was a quoted string
   bool number = false;  // Literal: unquoted numeric literal (num holds it)
   double num = 0;
+  // Search directives on a term or value (Splunk's CASE(x) and TERM(x)): match case-
+  // sensitively; match as one term bounded by major breakers only (minor breakers such
+  // as '.' or '-' inside it).
+  bool case_sensitive = false;
+  bool whole_term = false;
   std::vector<ExprPtr> args;
   Span span;
 };

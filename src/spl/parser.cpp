@@ -90,6 +90,20 @@ bool parse_number(const std::string& s, double& out) {
   return end == s.c_str() + s.size();
 }
 
+// Unwraps Splunk's CASE(x) / TERM(x) directives (unquoted, upper case as documented)
+// from a search term or value into flags.
+void apply_directives(Expr& x) {
+  if (x.quoted) return;
+  for (;;) {
+    bool* flag = x.text.starts_with("CASE(") ? &x.case_sensitive : x.text.starts_with("TERM(") ? &x.whole_term : nullptr;
+    if (!flag || !x.text.ends_with(")") || x.text.size() < 7) return;
+    *flag = true;
+    x.text = x.text.substr(5, x.text.size() - 6);
+    if (!x.text.empty() && x.text.front() == '"' && x.text.back() == '"' && x.text.size() >= 2)
+      x.text = x.text.substr(1, x.text.size() - 2);
+  }
+}
+
 ExprPtr make_literal(const Token& t) {
   auto x = make(ExprKind::Literal, t.text, t.begin, t.end);
   x->quoted = t.kind == Tok::String;
@@ -259,13 +273,15 @@ class SearchParser {
         if (after.kind == Tok::Op) {
           next();
           Token v = next(/*value_mode=*/true);
-          if (v.kind != Tok::Word && v.kind != Tok::String)
+          if ((v.kind != Tok::Word && v.kind != Tok::String) ||
+              (v.kind == Tok::Word && (v.text.starts_with('(') || v.text.starts_with(')'))))
             throw Error("expected a value after '" + t.text + after.text + "', found " + describe(v), v.begin);
           auto x = make(ExprKind::Compare, after.text, t.begin, v.end);
           auto f = make(ExprKind::Field, t.text, t.begin, t.end);
           f->quoted = t.kind == Tok::String;
           x->args.push_back(std::move(f));
           x->args.push_back(make_literal(v));
+          apply_directives(*x->args.back());
           return x;
         }
         if (is_word(after, "IN")) {
@@ -274,8 +290,23 @@ class SearchParser {
         }
         if (t.kind == Tok::Word && (t.text == "AND" || t.text == "OR" || t.text == "IN"))
           throw Error("unexpected " + t.text, t.begin);
+        if (t.kind == Tok::Word && (t.text == "TERM" || t.text == "CASE") && after.kind == Tok::LParen &&
+            after.begin == t.end) {
+          // Search directive on a bare term: TERM(x), CASE(x).
+          next();
+          Token inner = next(/*value_mode=*/true);
+          if (inner.kind != Tok::Word && inner.kind != Tok::String)
+            throw Error("expected a term inside " + t.text + "(...), found " + describe(inner), inner.begin);
+          Token close = next();
+          if (close.kind != Tok::RParen)
+            throw Error("expected ')' to close " + t.text + "(, found " + describe(close), close.begin);
+          auto x = make(ExprKind::Term, inner.text, t.begin, close.end);
+          (t.text == "TERM" ? x->whole_term : x->case_sensitive) = true;
+          return x;
+        }
         auto x = make(ExprKind::Term, t.text, t.begin, t.end);
         x->quoted = t.kind == Tok::String;
+        apply_directives(*x);
         return x;
       }
       case Tok::End:

@@ -178,6 +178,8 @@ TEST_P(GoldenFile, GivesExpectedRows) {
   ASSERT_TRUE(set_display_timezone(tz));
   auto r = engine::hunt(o);
   set_display_timezone("UTC");
+  // A mistyped input path would otherwise just give empty rows.
+  for (const auto& f : r.files) EXPECT_FALSE(f.failed) << "input not readable: " << f.path;
   std::string err;
   auto got = actual_rows(r, &err);
   if (!expect_error.empty()) {

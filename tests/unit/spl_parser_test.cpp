@@ -83,6 +83,29 @@ TEST(SplSearchExpr, TermsAndQuotes) {
   EXPECT_EQ(parse_search_expression(R"(a="x\"y\\z\d")")->args[1]->text, R"(x"y\z\d)");
 }
 
+// Splunk's search directives (Search Manual, "Use CASE() and TERM() to match phrases").
+TEST(SplSearchExpr, TermAndCaseDirectives) {
+  auto e = parse_search_expression("TERM(regsvr32.exe) CASE(Foo*) host=CASE(LOCALHOST) term(x)");
+  ASSERT_EQ(e->kind, ExprKind::And);
+  ASSERT_EQ(e->args.size(), 5u);
+  EXPECT_EQ(e->args[0]->text, "regsvr32.exe");
+  EXPECT_TRUE(e->args[0]->whole_term);
+  EXPECT_FALSE(e->args[0]->case_sensitive);
+  EXPECT_EQ(e->args[1]->text, "Foo*");
+  EXPECT_TRUE(e->args[1]->case_sensitive);
+  ASSERT_EQ(e->args[2]->kind, ExprKind::Compare);
+  EXPECT_EQ(e->args[2]->args[1]->text, "LOCALHOST");
+  EXPECT_TRUE(e->args[2]->args[1]->case_sensitive);
+  // Directives are upper case: term(x) is the term "term" and the group (x).
+  EXPECT_EQ(e->args[3]->text, "term");
+  EXPECT_FALSE(e->args[3]->whole_term);
+  EXPECT_EQ(e->args[4]->text, "x");
+  std::string msg;
+  EXPECT_EQ(error_pos([] { parse_search_expression("TERM(a b)"); }, &msg), 7u);
+  EXPECT_NE(msg.find("TERM("), std::string::npos) << msg;
+  EXPECT_EQ(error_pos([] { parse_search_expression("TERM()"); }), 5u);
+}
+
 TEST(SplSearchExpr, InLists) {
   EXPECT_EQ(S("f IN (v1, \"v2\", v3*)"), "f IN (v1, \"v2\", v3*)");
   auto e = parse_search_expression("Processes.process_name IN (\"a.exe\",b.exe) x");
@@ -109,6 +132,7 @@ TEST(SplSearchExpr, Errors) {
   EXPECT_EQ(error_pos([] { parse_search_expression("f IN ()"); }), 6u);
   EXPECT_EQ(error_pos([] { parse_search_expression("f IN a"); }), 5u);
   EXPECT_EQ(error_pos([] { parse_search_expression("()"); }), 1u);
+  EXPECT_EQ(error_pos([] { parse_search_expression("x=("); }), 2u);  // found by a new user: was accepted
   EXPECT_EQ(error_pos([] { parse_search_expression(std::string(300, '(') + "a" + std::string(300, ')')); }, &msg),
             256u);
   EXPECT_NE(msg.find("nested too deeply"), std::string::npos);
