@@ -234,8 +234,12 @@ void write_rows(std::ostream& out, const engine::HuntResult& r, Format f) {
   // CSV: one header per detection block would be awkward to consume; use the union
   // of all columns plus the detection name.
   std::vector<Row> all;
-  for (auto& dr : r.results)
+  bool any_ran = false;
+  for (auto& dr : r.results) {
+    any_ran |= dr.error.empty();
     for (auto& row : dr.rows) all.push_back(row);
+  }
+  if (!any_ran) return;  // nothing compiled: no header that would read as "no results"
   auto cols = columns_of(all);
   out << "detection";
   for (auto& c : cols) out << ',' << csv_cell(c);

@@ -133,3 +133,14 @@ TEST(OutputTable, TableColumnsKeepTheirOrder) {
   output::write_rows(csv, r, output::Format::Csv);
   EXPECT_EQ(csv.str().substr(0, csv.str().find('\n')), "detection,NoSuchField,Computer,EventRecordID");
 }
+
+// A search that did not compile writes no CSV header (found by a new user: a lone
+// "detection" line on stdout read like an empty result, with exit code 4).
+TEST(OutputCsv, NothingCompiledWritesNothing) {
+  auto r = demo_hunt("EventCode=1 | nosuchcommand");
+  ASSERT_EQ(r.results.size(), 1u);
+  ASSERT_FALSE(r.results[0].error.empty());
+  std::ostringstream csv;
+  output::write_rows(csv, r, output::Format::Csv);
+  EXPECT_EQ(csv.str(), "");
+}
