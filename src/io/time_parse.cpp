@@ -14,6 +14,13 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + int64_t(doe) - 719468;
 }
 
+unsigned days_in_month(int64_t y, unsigned m) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12) return 0;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return kDays[m - 1] + (m == 2 && leap);
+}
+
 namespace {
 
 bool digits(std::string_view s, size_t pos, size_t n, int& out) {
@@ -29,7 +36,9 @@ bool digits(std::string_view s, size_t pos, size_t n, int& out) {
 }
 
 bool valid_ymdhms(int y, int mo, int d, int h, int mi, int se) {
-  return y >= 1601 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && se <= 60;
+  // A day past the month's end (2024-02-30) is no date: unreadable, not rolled over.
+  return y >= 1601 && mo >= 1 && mo <= 12 && d >= 1 && unsigned(d) <= days_in_month(y, unsigned(mo)) && h <= 23 &&
+         mi <= 59 && se <= 60;
 }
 
 int64_t to_us(int y, int mo, int d, int h, int mi, int se) {

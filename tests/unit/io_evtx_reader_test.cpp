@@ -271,6 +271,17 @@ TEST(EvtxDerived, EscapingAsWindowsRendersIt) {
 
 // The native CRC32 (PCLMUL folding or slicing-by-8) must equal zlib's on every
 // length, alignment and seed.
+// TimeCreated/@SystemTime as rendered: a day past the month's end is out of range (the
+// record header time is used instead, with a warning), not rolled into the next month.
+TEST(EvtxFormat, SystemTimeParsing) {
+  int64_t us = 0;
+  ASSERT_TRUE(evtx::parse_iso_utc_us("2024-02-29T10:00:00.1234567Z", 28, us));
+  EXPECT_EQ(us, (int64_t(1709200800) * 1000000) + 123456);
+  EXPECT_FALSE(evtx::parse_iso_utc_us("2024-02-30T10:00:00.0000000Z", 28, us));
+  EXPECT_FALSE(evtx::parse_iso_utc_us("2023-02-29T10:00:00.0000000Z", 28, us));
+  EXPECT_FALSE(evtx::parse_iso_utc_us("1600-12-31T10:00:00.0000000Z", 28, us));
+}
+
 TEST(EvtxFormat, Crc32MatchesZlib) {
   std::mt19937_64 rng(12345);
   std::vector<uint8_t> buf(70000 + 64);

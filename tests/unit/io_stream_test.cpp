@@ -362,6 +362,14 @@ TEST(IoTime, IsoForms) {
   EXPECT_EQ(parse_iso_time("2024-05-14T09:15:02"), base);
   EXPECT_EQ(parse_iso_time("garbage"), kNoTime);
   EXPECT_EQ(parse_iso_time("2024-13-14T09:15:02Z"), kNoTime);
+  // A day past the month's end is no date (found by a new user: 2024-02-30 became March 1).
+  EXPECT_EQ(parse_iso_time("2024-02-30T00:00:00Z"), kNoTime);
+  EXPECT_EQ(parse_iso_time("2023-02-29T00:00:00Z"), kNoTime);
+  EXPECT_EQ(parse_iso_time("2024-02-29T00:00:00Z"), utc_us(2024, 2, 29, 0, 0, 0));
+  EXPECT_EQ(parse_iso_time("2100-02-29T00:00:00Z"), kNoTime);
+  EXPECT_EQ(parse_iso_time("2000-02-29T00:00:00Z"), utc_us(2000, 2, 29, 0, 0, 0));
+  EXPECT_EQ(parse_iso_time("2024-04-31T00:00:00Z"), kNoTime);
+  EXPECT_EQ(parse_classic_time("02/30/2024 01:00:00 AM"), kNoTime);
   // The whole range, exactly: the last microsecond of 9999, the epoch, and before it.
   EXPECT_EQ(parse_iso_time("9999-12-31T23:59:59.9999999Z"), 253402300799999999);
   EXPECT_EQ(parse_iso_time("1970-01-01T00:00:00Z"), 0);

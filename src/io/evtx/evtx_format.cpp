@@ -1,5 +1,7 @@
 #include "io/evtx/evtx_format.h"
 
+#include "io/time_parse.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define SPLINTER_EVTX_CRC_PCLMUL 1
@@ -215,7 +217,9 @@ bool parse_iso_utc_us(const char* s, size_t n, int64_t& us) {
       (s[10] != 'T' && s[10] != ' ') || !num(11, 2, h) || s[13] != ':' || !num(14, 2, mi) ||
       s[16] != ':' || !num(17, 2, se))
     return false;
-  if (y < 1601 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return false;
+  if (y < 1601 || mo < 1 || mo > 12 || d < 1 || unsigned(d) > days_in_month(y, unsigned(mo)) || h > 23 || mi > 59 ||
+      se > 60)
+    return false;
   int64_t frac_us = 0;
   size_t i = 19;
   if (i < n && s[i] == '.') {
