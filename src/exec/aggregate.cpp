@@ -53,13 +53,9 @@ void GroupTable::add_key(FieldAccess& f, int64_t time_us, size_t i) {
   int id = spec_.by[i];
   const Value* v = f.get(id);
   int64_t t, start;
-  if (id == spec_.time_field && spec_.span_us > 0 && v && v->as_time_us(t)) {
-    // Floor division: a time before 1970 belongs to the bucket that starts before it.
-    const int64_t q = t / spec_.span_us - (t % spec_.span_us < 0);
-    if (!__builtin_mul_overflow(q, spec_.span_us, &start)) {
-      cur_[i] = format_epoch_us(start);
-      return add_key(f, time_us, i + 1);
-    }
+  if (id == spec_.time_field && spec_.span_us > 0 && v && v->as_time_us(t) && span_bucket_start(t, spec_.span_us, start)) {
+    cur_[i] = format_epoch_us(start);
+    return add_key(f, time_us, i + 1);
   }
   if (!v) {
     if (!spec_.fillnull) return;

@@ -23,6 +23,15 @@ struct AggSpec {
 // Parses an SPL aggregation name (count, min, dc, distinct_count, ...); false if unknown.
 bool parse_agg_func(const std::string& name, AggFunc& out);
 
+// Start of the span_us-wide bucket holding time t: buckets are aligned to multiples of
+// the span from the epoch (so to UTC midnight for whole days), and a time before 1970
+// belongs to the bucket that starts before it. False if the start would overflow.
+// Shared by stats/tstats "by _time span=" and bin/bucket.
+inline bool span_bucket_start(int64_t t, int64_t span_us, int64_t& start) {
+  const int64_t q = t / span_us - (t % span_us < 0);  // floor division
+  return !__builtin_mul_overflow(q, span_us, &start);
+}
+
 struct GroupSpec {
   std::vector<AggSpec> aggs;
   std::vector<int> by;                   // field ids

@@ -1,6 +1,7 @@
 #include "exec/plan.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "common/strings.h"
@@ -281,6 +282,226 @@ class StatsOp : public RowOp {
  private:
   RowFields fields_;
   GroupSpec spec_;
+};
+
+// bin/bucket. Splunk's bin "puts continuous numerical values into discrete sets ... by
+// adjusting the value of <field> so that all of the items in a particular set have the
+// same value". On _time, or with a time span (bin span=1h gtime), the value becomes the
+// start of its bucket, epoch-aligned as in stats/tstats by _time span= (Splunk: spans of
+// a day or more align to midnight in the user's time zone; splinter's is UTC). A plain
+// number on another field gives Splunk's range text "start-end" (Search Manual, "Search
+// using time bins and spans": span=2 on date_hour gives "10-12", "14-16").
+// Values that are not numbers are left as they are.
+class BinOp : public RowOp {
+ public:
+  BinOp(const spl::BinCommand& c, const std::string& name) : field_(c.field), out_(c.alias.empty() ? c.field : c.alias) {
+    const char last = c.span.empty() ? '0' : c.span.back();
+    const bool timescale = !std::isdigit(static_cast<unsigned char>(last)) && last != '.';
+    if (c.field == "_time" || timescale) {
+      span_us_ = parse_span(c.span, c.span_pos);
+    } else if (c.span.find("log") != std::string::npos) {
+      throw spl::Error(name + " span=" + c.span + ": logarithmic spans are not supported", c.span_pos);
+    } else if (!parse_number(c.span, span_) || !(span_ > 0) || !std::isfinite(span_)) {
+      throw spl::Error(name + " span=" + c.span + ": expected a positive number or a time span such as 5m", c.span_pos);
+    }
+  }
+  void run(std::vector<Row>& rows) override {
+    for (auto& row : rows) {
+      const Value* v = row.get(field_);
+      if (!v) continue;
+      Value out;
+      if (span_us_ > 0) {
+        int64_t t, start;
+        if (!v->as_time_us(t) || !span_bucket_start(t, span_us_, start)) continue;
+        out = Value::of_time_us(start);  // stays a number, as stats by _time span= leaves it
+      } else {
+        double x;
+        if (!v->as_number(x)) continue;
+        const double lo = std::floor(x / span_) * span_;
+        out = Value::of(format_number(lo) + "-" + format_number(lo + span_));
+      }
+      row.set(out_, std::move(out));
+    }
+  }
+
+ private:
+  std::string field_, out_;
+  int64_t span_us_ = 0;  // time-based buckets
+  double span_ = 0;      // numeric ranges
+};
+
+// rex: Splunk "matches the value of the specified field against the unanchored regular
+// expression and extracts the named groups into fields of the corresponding names"
+// (default field _raw, which splinter's rows do not carry: no match there). max_match=N
+// takes the first N matches (0 = all) and "if greater than 1, the resulting fields are
+// multivalued". No match leaves the row as it was. mode=sed rewrites the field with
+// s/<regex>/<replacement>/<flags>: g replaces every match, a number N only the Nth, no
+// flag the first; \1..\9 in the replacement are groups.
+class RexOp : public RowOp {
+ public:
+  explicit RexOp(const spl::RexCommand& c) : field_(c.field), max_(static_cast<size_t>(c.max_match)) {
+    std::string pattern = c.pattern;
+    size_t base = 0;  // offset of the regex inside the quoted argument
+    if (c.sed) {
+      parse_sed(c, pattern);
+      base = 2;  // after "s/"
+    }
+    try {
+      re_ = std::make_unique<Regex>(pattern);
+    } catch (const RegexError& e) {
+      throw spl::Error(std::string("rex: ") + e.what(), source_pos(c, base + e.offset));
+    }
+    if (c.sed) return;
+    for (auto& [name, group] : re_->named_groups()) {
+      auto it = std::find_if(names_.begin(), names_.end(), [&](auto& n) { return n.first == name; });
+      if (it == names_.end()) names_.emplace_back(name, std::vector<int>{group});
+      else it->second.push_back(group);  // (?J) duplicate names: the first group that took part
+    }
+    // Splunk refuses such a rex too ("does not extract anything").
+    if (names_.empty())
+      throw spl::Error(
+          "rex: the regular expression \"" + c.pattern + "\" has no named group (?<name>...), so it extracts nothing",
+          c.pattern_pos);
+  }
+
+  void run(std::vector<Row>& rows) override {
+    for (auto& row : rows) {
+      const Value* v = row.get(field_);
+      if (!v || v->is_null()) continue;
+      if (sed_) {
+        rewrite(row, *v);
+        continue;
+      }
+      // Each value of a multivalue field in turn, until max_match matches are found.
+      std::vector<std::vector<std::string>> found(names_.size());
+      size_t matches = 0;
+      for (const std::string& text : v->texts()) {
+        if (max_ && matches >= max_) break;
+        for (auto& g : re_->find_all(text, max_ ? max_ - matches : 0)) {
+          ++matches;
+          for (size_t i = 0; i < names_.size(); ++i)
+            for (int gi : names_[i].second)
+              if (g[gi].first != std::string::npos) {
+                found[i].push_back(text.substr(g[gi].first, g[gi].second - g[gi].first));
+                break;
+              }
+        }
+      }
+      for (size_t i = 0; i < names_.size(); ++i) {
+        if (found[i].empty()) continue;  // no match, or the group took no part: field untouched
+        Value out;
+        if (found[i].size() == 1) {
+          out = Value::of(std::move(found[i][0]));
+        } else {
+          out.type = Value::Type::Multi;
+          out.multi = std::move(found[i]);
+        }
+        row.set(names_[i].first, std::move(out));
+      }
+    }
+  }
+
+ private:
+  // Offset in the search text of byte `off` of the decoded argument (\\ and \" are two
+  // bytes as written).
+  static size_t source_pos(const spl::RexCommand& c, size_t off) {
+    const std::string& s = c.pattern_src;
+    size_t i = 0;
+    for (size_t d = 0; i < s.size() && d < off; ++d)
+      i += s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\') ? 2 : 1;
+    return c.pattern_pos + 1 + i;
+  }
+
+  void parse_sed(const spl::RexCommand& c, std::string& regex) {
+    sed_ = true;
+    const std::string& e = c.pattern;
+    auto bad = [&](const std::string& why, size_t off) {
+      throw spl::Error("rex mode=sed: " + why + " (expected s/<regex>/<replacement>/[g|N])", source_pos(c, off));
+    };
+    if (e.empty() || e[0] != 's')
+      bad(e.starts_with("y") ? "y/// (character substitution) is not supported" : "unsupported sed command", 0);
+    const unsigned char delim = e.size() < 2 ? ' ' : static_cast<unsigned char>(e[1]);
+    if (std::isalnum(delim) || delim == '\\' || std::isspace(delim)) bad("expected a delimiter after s", 1);
+    const char d = e[1];
+    std::string parts[2];
+    size_t i = 2;
+    for (auto& part : parts) {
+      for (;;) {
+        if (i >= e.size()) bad(std::string("missing closing '") + d + "'", e.size());
+        if (e[i] == '\\' && i + 1 < e.size()) {
+          // The regex keeps "\/" (PCRE reads it as '/'), so error offsets stay exact;
+          // in the replacement it is the delimiter itself.
+          if (&part == &parts[1] && e[i + 1] == d) part += d;
+          else part.append(e, i, 2);
+          i += 2;
+          continue;
+        }
+        if (e[i] == d) {
+          ++i;
+          break;
+        }
+        part += e[i++];
+      }
+    }
+    const std::string flags = e.substr(i);
+    double n;
+    if (flags == "g") global_ = true;
+    else if (flags.empty()) nth_ = 1;
+    else if (flags.size() <= 9 && std::all_of(flags.begin(), flags.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) &&
+             parse_number(flags, n) && n >= 1)
+      nth_ = static_cast<size_t>(n);
+    else bad("unsupported flags \"" + flags + "\" (g or a match number)", i);
+    regex = parts[0];
+    repl_ = parts[1];
+  }
+
+  std::string substitute(const std::string& s, bool& changed) const {
+    auto ms = re_->find_all(s, global_ ? 0 : nth_);
+    std::string out;
+    size_t last = 0;
+    for (size_t k = 0; k < ms.size(); ++k) {
+      if (!global_ && k + 1 != nth_) continue;
+      const Regex::Groups& g = ms[k];
+      const size_t b = std::max(g[0].first, last);
+      out.append(s, last, b - last);
+      for (size_t i = 0; i < repl_.size(); ++i) {
+        const char ch = repl_[i];
+        if (ch == '\\' && i + 1 < repl_.size() && repl_[i + 1] >= '0' && repl_[i + 1] <= '9') {
+          const size_t gi = static_cast<size_t>(repl_[++i] - '0');
+          if (gi < g.size() && g[gi].first != std::string::npos) out.append(s, g[gi].first, g[gi].second - g[gi].first);
+        } else if (ch == '\\' && i + 1 < repl_.size() && repl_[i + 1] == '\\') {
+          out += repl_[++i];  // "\\" is one literal backslash
+        } else {
+          out += ch;
+        }
+      }
+      last = std::max(b, g[0].second);
+      changed = true;
+    }
+    out.append(s, last);
+    return out;
+  }
+
+  // mode=sed rewrites each value of the field; an untouched value keeps its type.
+  void rewrite(Row& row, const Value& v) const {
+    bool changed = false;
+    if (v.type == Value::Type::Multi) {
+      Value out = v;
+      for (auto& s : out.multi) s = substitute(s, changed);
+      if (changed) row.set(field_, std::move(out));
+      return;
+    }
+    std::string s = substitute(v.text(), changed);
+    if (changed) row.set(field_, Value::of(std::move(s)));
+  }
+
+  std::string field_;
+  size_t max_;
+  std::unique_ptr<Regex> re_;
+  std::vector<std::pair<std::string, std::vector<int>>> names_;  // field -> group numbers
+  bool sed_ = false, global_ = false;
+  size_t nth_ = 0;
+  std::string repl_;
 };
 
 // ---- commands kept as raw text by the parser ------------------------------------
@@ -610,6 +831,14 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref)
       case CommandKind::Stats:
         if (c.name != "stats") throw spl::Error("command \"" + c.name + "\" is not supported yet", c.span.begin);
         plan->ops.push_back(std::make_unique<StatsOp>(c.stats, c.span.begin));
+        break;
+      case CommandKind::Bin: plan->ops.push_back(std::make_unique<BinOp>(c.bin, c.name)); break;
+      case CommandKind::Rex:
+        if (c.rex.field == "_raw") {
+          std::string w = "rex on _raw extracts nothing: splinter's rows have no _raw field (use field=<name>)";
+          if (std::find(plan->warnings.begin(), plan->warnings.end(), w) == plan->warnings.end()) plan->warnings.push_back(w);
+        }
+        plan->ops.push_back(std::make_unique<RexOp>(c.rex));
         break;
       case CommandKind::Tstats: throw spl::Error("tstats is only supported as the first command", c.span.begin);
       case CommandKind::Other: {

@@ -3,6 +3,7 @@
 
 #include <pcre2.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace splinter::exec {
@@ -44,8 +45,9 @@ Regex::Regex(std::string_view pattern) : pattern_(pattern) {
   if (!code_) {
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message(err, msg, sizeof msg);
-    throw std::invalid_argument("bad regular expression \"" + pattern_ + "\" at offset " + std::to_string(off) + ": " +
-                                reinterpret_cast<const char*>(msg));
+    throw RegexError("bad regular expression \"" + pattern_ + "\" at offset " + std::to_string(off) + ": " +
+                         reinterpret_cast<const char*>(msg),
+                     off);
   }
   // JIT is an optional speed-up; without it PCRE2 falls back to the interpreter.
   const bool jit = pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE) == 0;
@@ -66,6 +68,53 @@ bool Regex::search(std::string_view s) const {
   int rc = pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), 0, 0, md_, mctx_);
   if (is_limit(rc)) count_limit_hit();
   return rc >= 0;
+}
+
+std::vector<std::pair<std::string, int>> Regex::named_groups() const {
+  uint32_t count = 0, entry = 0;
+  PCRE2_SPTR table = nullptr;
+  pcre2_pattern_info(code_, PCRE2_INFO_NAMECOUNT, &count);
+  pcre2_pattern_info(code_, PCRE2_INFO_NAMEENTRYSIZE, &entry);
+  pcre2_pattern_info(code_, PCRE2_INFO_NAMETABLE, &table);
+  std::vector<std::pair<std::string, int>> out;
+  for (uint32_t i = 0; i < count; ++i) {
+    PCRE2_SPTR e = table + static_cast<size_t>(i) * entry;  // 2-byte group number, then the name
+    out.emplace_back(reinterpret_cast<const char*>(e + 2), (e[0] << 8) | e[1]);
+  }
+  // PCRE2 sorts the table by name; group order is the order the pattern gives.
+  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  return out;
+}
+
+std::vector<Regex::Groups> Regex::find_all(std::string_view s, size_t max) const {
+  std::vector<Groups> out;
+  size_t pos = 0;
+  uint32_t opts = 0;
+  while (pos <= s.size() && (max == 0 || out.size() < max)) {
+    int rc = pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), pos, opts, md_, mctx_);
+    if (rc == PCRE2_ERROR_NOMATCH && opts != 0) {
+      // No non-empty match where the empty one was: step one character on (pcre2demo's loop).
+      opts = 0;
+      if (pos == s.size()) break;
+      ++pos;
+      while (pos < s.size() && (static_cast<unsigned char>(s[pos]) & 0xC0) == 0x80) ++pos;
+      continue;
+    }
+    if (rc < 0) {
+      if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) ++limit_hits_;
+      break;
+    }
+    const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md_);
+    const uint32_t n = pcre2_get_ovector_count(md_);
+    Groups g(n, {std::string_view::npos, std::string_view::npos});
+    for (uint32_t i = 0; i < n && i < static_cast<uint32_t>(rc); ++i)
+      if (ov[2 * i] != PCRE2_UNSET) g[i] = {ov[2 * i], ov[2 * i + 1]};
+    out.push_back(std::move(g));
+    const size_t b = ov[0], e = std::max(ov[0], ov[1]);  // \K can put the start after the end
+    opts = e == b ? PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED : 0;
+    pos = e;
+  }
+  return out;
 }
 
 bool Regex::replace_all(std::string_view s, std::string_view repl, std::string& out) const {

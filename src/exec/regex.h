@@ -3,8 +3,11 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 struct pcre2_real_code_8;
 struct pcre2_real_match_data_8;
@@ -12,9 +15,17 @@ struct pcre2_real_match_context_8;
 
 namespace splinter::exec {
 
+// A pattern PCRE2 rejects: its message, and the offset in the pattern where it stopped
+// (so callers can point into the search text).
+class RegexError : public std::invalid_argument {
+ public:
+  RegexError(const std::string& msg, size_t offset) : std::invalid_argument(msg), offset(offset) {}
+  size_t offset;
+};
+
 class Regex {
  public:
-  // Throws std::invalid_argument with PCRE2's message and offset on a bad pattern.
+  // Throws RegexError (a std::invalid_argument) with PCRE2's message and offset on a bad pattern.
   explicit Regex(std::string_view pattern);
   ~Regex();
   Regex(const Regex&) = delete;
@@ -25,6 +36,15 @@ class Regex {
   // Every match replaced, Splunk style: \1..\9 in the replacement are capture groups.
   // Returns false (out untouched) when the match limit is hit or on error.
   bool replace_all(std::string_view subject, std::string_view replacement, std::string& out) const;
+  // Named groups, (?<name>...) or (?P<name>...): each name with its group number, in
+  // group order.
+  std::vector<std::pair<std::string, int>> named_groups() const;
+  // One match: [begin, end) of groups 0..n; npos for a group that took no part.
+  using Groups = std::vector<std::pair<size_t, size_t>>;
+  // Successive non-overlapping matches, at most `max` (0 = no limit). After an empty
+  // match the next one may not be empty at the same place, as in Perl's m//g.
+  // A match-limit hit ends the list and is counted in limit_hits().
+  std::vector<Groups> find_all(std::string_view subject, size_t max) const;
   const std::string& pattern() const { return pattern_; }
   unsigned long limit_hits() const { return limit_hits_; }
 

@@ -115,13 +115,34 @@ struct FieldsCommand {  // table and fields
   std::vector<std::string> fields;  // may hold '*'
 };
 
+// bin / bucket: [span=<span>] <field> [AS <newname>] (options may come in any order).
+struct BinCommand {
+  std::string field;
+  std::string alias;     // empty = in place
+  std::string span;      // as written, e.g. "5m"; never empty after parsing
+  size_t span_pos = 0;   // offset of the span value, for errors
+};
+
+// rex [field=<f>] [max_match=<n>] ("<regex>" | mode=sed "<sed-expression>")
+struct RexCommand {
+  std::string field = "_raw";
+  int64_t max_match = 1;   // 0 = unlimited
+  size_t max_match_pos = 0;
+  bool sed = false;        // mode=sed
+  std::string pattern;     // decoded text of the quoted argument
+  size_t pattern_pos = 0;  // offset of the opening quote
+  // The quoted argument as written (without the quotes), so an offset into `pattern`
+  // can be mapped back to the text for error positions (\\ and \" are two bytes there).
+  std::string pattern_src;
+};
+
 // A command the parser knows by name but that has no structured form yet: kept with
 // its raw argument text so the compiler can report it as unsupported, with position.
 struct OtherCommand {
   std::string args;
 };
 
-enum class CommandKind { Tstats, Stats, Rename, Convert, Where, Eval, Search, Table, Fields, Other };
+enum class CommandKind { Tstats, Stats, Rename, Convert, Where, Eval, Search, Table, Fields, Bin, Rex, Other };
 
 struct Command {
   CommandKind kind = CommandKind::Other;
@@ -135,6 +156,8 @@ struct Command {
   EvalCommand eval;
   SearchCommand search;
   FieldsCommand fields;
+  BinCommand bin;
+  RexCommand rex;
   OtherCommand other;
 };
 

@@ -20,6 +20,8 @@
 //   eval         = "eval" name "=" eval_expr { "," name "=" eval_expr } ;
 //   search       = "search" [ search_expr ] ;                "search *" -> null
 //   table|fields = ("table"|"fields") [ "+" | "-" ] { name [","] } ;
+//   bin|bucket   = ("bin"|"bucket") { "span" "=" value | field | "as" name } ;   (one field)
+//   rex          = "rex" { ("field"|"max_match"|"mode") "=" value | "string" } ;  (one string)
 //
 //   search_expr  = and_s ;
 //   and_s        = or_s { [ "AND" ] or_s } ;                  implicit AND; loosest
@@ -791,6 +793,98 @@ void parse_convert(SearchParser& p, ConvertCommand& c) {
   if (c.functions.empty()) throw Error("convert needs a function, e.g. ctime(field)", p.peek().begin);
 }
 
+// Reads "key=value" after the key token; returns the value token (decoded if quoted).
+Token option_value(SearchParser& p, const Token& key) {
+  p.next();  // '=' (the caller checked followed_by_eq)
+  Token v = p.next(/*value_mode=*/true);
+  if (!is_name(v)) throw Error("expected a value after " + key.text + "=, found " + describe(v), v.begin);
+  return v;
+}
+
+// bin/bucket [span=<span>] <field> [AS <newname>]. Options may stand anywhere: the content
+// writes "bucket span=5m _time" and "bin _time as bin_time span=10m" alike.
+void parse_bin(SearchParser& p, BinCommand& c, const std::string& name, size_t cmd_pos) {
+  // Splunk's other bin options (bins, minspan, start/end, aligntime) derive or shift the
+  // buckets; splinter has only fixed epoch-aligned spans, so they are refused, not ignored.
+  static const std::set<std::string, std::less<>> kUnsupported = {"bins", "minspan", "start", "end", "aligntime"};
+  for (Token t = p.peek(); t.kind != Tok::End; t = p.peek()) {
+    if (t.kind == Tok::Comma) {
+      p.next();
+      continue;
+    }
+    if (t.kind == Tok::Word && followed_by_eq(p, t)) {
+      const std::string key = lower(t.text);
+      p.next();
+      if (kUnsupported.count(key))
+        throw Error(name + " option " + t.text + "= is not supported (only span= is)", t.begin);
+      if (key != "span") throw Error("unknown " + name + " option '" + t.text + "'", t.begin);
+      if (!c.span.empty()) throw Error(name + " has span= twice", t.begin);
+      Token v = option_value(p, t);
+      c.span = v.text;
+      c.span_pos = v.begin;
+      continue;
+    }
+    if (t.kind == Tok::Word && ieq(t.text, "as") && !c.field.empty() && c.alias.empty()) {
+      p.next();
+      c.alias = expect_name(p, "a new field name after AS");
+      continue;
+    }
+    if (!c.field.empty()) throw Error(name + " takes one field; unexpected " + describe(t), t.begin);
+    c.field = expect_name(p, "a field name");
+  }
+  if (c.field.empty()) throw Error(name + " needs a field, e.g. " + name + " _time span=5m", p.pos());
+  if (c.span.empty())
+    throw Error(name + " without span= is not supported (Splunk would derive the span from bins=100)", cmd_pos);
+}
+
+// rex [field=<f>] [max_match=<n>] [mode=sed] "<regex or sed expression>", in any order.
+void parse_rex(SearchParser& p, RexCommand& c, size_t cmd_pos) {
+  bool have_pattern = false;
+  bool have_max = false;
+  for (Token t = p.peek(); t.kind != Tok::End; t = p.peek()) {
+    if (t.kind == Tok::Word && followed_by_eq(p, t)) {
+      const std::string key = lower(t.text);
+      p.next();
+      if (key == "offset_field") throw Error("rex option offset_field= is not supported", t.begin);
+      if (key != "field" && key != "max_match" && key != "mode")
+        throw Error("unknown rex option '" + t.text + "'", t.begin);
+      Token v = option_value(p, t);
+      if (key == "field") {
+        c.field = v.text;
+      } else if (key == "mode") {
+        // Splunk: "mode=sed" is the only mode; without it rex extracts.
+        if (!ieq(v.text, "sed")) throw Error("rex mode must be sed, found '" + v.text + "'", v.begin);
+        c.sed = true;
+      } else {
+        const std::string& n = v.text;
+        if (n.empty() || n.size() > 9 || !std::all_of(n.begin(), n.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+          throw Error("rex max_match must be a whole number (0 = unlimited), found '" + n + "'", v.begin);
+        c.max_match = std::stoll(n);
+        c.max_match_pos = t.begin;
+        have_max = true;
+      }
+      continue;
+    }
+    if (t.kind == Tok::String) {
+      if (have_pattern) throw Error("rex takes one quoted regular expression; found a second", t.begin);
+      p.next();
+      c.pattern = t.text;
+      c.pattern_pos = t.begin;
+      c.pattern_src = std::string(p.lexer().text().substr(t.begin + 1, t.end - t.begin - 2));
+      have_pattern = true;
+      continue;
+    }
+    throw Error("expected a quoted regular expression or field=, max_match=, mode= in rex, found " + describe(t),
+                t.begin);
+  }
+  if (!have_pattern)
+    throw Error(std::string("rex needs a quoted ") +
+                    (c.sed ? "sed expression, e.g. \"s/a/b/g\"" : "regular expression, e.g. \"(?<name>...)\""),
+                cmd_pos);
+  // Splunk's syntax pairs max_match with the extracting form only.
+  if (c.sed && have_max) throw Error("rex max_match= does not apply to mode=sed", c.max_match_pos);
+}
+
 void parse_fields(SearchParser& p, FieldsCommand& c, bool is_fields) {
   Token t = p.peek();
   if (is_fields && t.kind == Tok::Word && (t.text == "-" || t.text == "+")) {
@@ -909,6 +1003,12 @@ Command parse_command(std::string_view text, size_t name_begin, size_t name_end,
     // "search *" matches everything: represent it as no filter at all.
     if (c.search.expr && c.search.expr->kind == ExprKind::Term && c.search.expr->text == "*" && !c.search.expr->quoted)
       c.search.expr = nullptr;
+  } else if (c.name == "bin" || c.name == "bucket") {
+    c.kind = CommandKind::Bin;
+    parse_bin(p, c.bin, c.name, name_begin);
+  } else if (c.name == "rex") {
+    c.kind = CommandKind::Rex;
+    parse_rex(p, c.rex, name_begin);
   } else if (c.name == "table" || c.name == "fields") {
     c.kind = c.name == "table" ? CommandKind::Table : CommandKind::Fields;
     parse_fields(p, c.fields, c.name == "fields");

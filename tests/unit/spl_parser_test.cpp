@@ -355,3 +355,81 @@ TEST(SplPipeline, ContentQuirks) {
   EXPECT_EQ(e.commands[1].fields.fields, (std::vector<std::string>{"a*", "predicted(x)"}));
   EXPECT_TRUE(e.commands[1].fields.remove);
 }
+
+// security_content writes both "bucket span=5m _time" and "bin _time as bin_time span=10m".
+TEST(SplPipeline, BinAndBucket) {
+  auto p = parse_pipeline("a | bucket span=5m _time | bin _time as bin_time span=10m | BIN span=2 \"x y\" AS z");
+  ASSERT_EQ(p.commands.size(), 4u);
+  const auto& b1 = p.commands[1];
+  EXPECT_EQ(b1.kind, CommandKind::Bin);
+  EXPECT_EQ(b1.name, "bucket");
+  EXPECT_EQ(b1.bin.field, "_time");
+  EXPECT_EQ(b1.bin.alias, "");
+  EXPECT_EQ(b1.bin.span, "5m");
+  EXPECT_EQ(b1.bin.span_pos, 16u);
+  const auto& b2 = p.commands[2].bin;
+  EXPECT_EQ(b2.field, "_time");
+  EXPECT_EQ(b2.alias, "bin_time");
+  EXPECT_EQ(b2.span, "10m");
+  EXPECT_EQ(p.commands[3].name, "bin");
+  EXPECT_EQ(p.commands[3].bin.field, "x y");
+  EXPECT_EQ(p.commands[3].bin.alias, "z");
+}
+
+// Splunk's bins=, minspan=, start=/end= and aligntime= would change the buckets: refused
+// with the option's position, never ignored.
+TEST(SplPipeline, BinErrors) {
+  std::string msg;
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | bin bins=10 _time"); }, &msg), 8u);
+  EXPECT_NE(msg.find("bins="), std::string::npos) << msg;
+  for (std::string opt : {"minspan=5m", "start=0", "end=100", "aligntime=@d"}) {
+    const std::string spl = "a | bucket _time span=1h " + opt;
+    EXPECT_EQ(error_pos([&] { parse_pipeline(spl); }, &msg), 25u) << spl;
+    EXPECT_NE(msg.find(opt.substr(0, opt.find('=') + 1)), std::string::npos) << msg;
+  }
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | bin _time foo=1 span=1h"); }, &msg), 14u);
+  EXPECT_NE(msg.find("unknown"), std::string::npos) << msg;
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | bucket _time"); }, &msg), 4u);  // no span
+  EXPECT_NE(msg.find("span="), std::string::npos) << msg;
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | bucket span=10m"); }), 19u);  // no field
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | bin span=1h _time host"); }), 22u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | bin span=1h span=2h _time"); }), 16u);
+}
+
+TEST(SplPipeline, Rex) {
+  auto p = parse_pipeline(
+      R"~~(a | rex field=process_name "(?<extracted_process_name>[^\\\\]+)$" | rex max_match=100 field=aceFlags "(?P<f>[A-Z]{2})")~~"
+      R"~~( | rex "x(?<y>\")" max_match=0 | rex field=ccnumber mode=sed "s/(\\d{4}-){3}/XXXX-XXXX-XXXX-/g")~~"
+      R"~~( | rex field=destination{}.address "[^@]+@(?<dest_domain>[^@]+)")~~");
+  ASSERT_EQ(p.commands.size(), 6u);
+  const auto& r1 = p.commands[1];
+  EXPECT_EQ(r1.kind, CommandKind::Rex);
+  EXPECT_EQ(r1.rex.field, "process_name");
+  EXPECT_EQ(r1.rex.max_match, 1);
+  EXPECT_FALSE(r1.rex.sed);
+  EXPECT_EQ(r1.rex.pattern, R"~~((?<extracted_process_name>[^\\]+)$)~~");  // SPL decodes \\ and \" only
+  EXPECT_EQ(r1.rex.pattern_pos, 27u);
+  EXPECT_EQ(r1.rex.pattern_src, R"~~((?<extracted_process_name>[^\\\\]+)$)~~");
+  EXPECT_EQ(p.commands[2].rex.max_match, 100);
+  EXPECT_EQ(p.commands[2].rex.field, "aceFlags");
+  EXPECT_EQ(p.commands[3].rex.field, "_raw");  // Splunk's default
+  EXPECT_EQ(p.commands[3].rex.pattern, "x(?<y>\")");
+  EXPECT_EQ(p.commands[3].rex.max_match, 0);
+  EXPECT_TRUE(p.commands[4].rex.sed);
+  EXPECT_EQ(p.commands[4].rex.pattern, R"~~(s/(\d{4}-){3}/XXXX-XXXX-XXXX-/g)~~");
+  EXPECT_EQ(p.commands[5].rex.field, "destination{}.address");
+}
+
+TEST(SplPipeline, RexErrors) {
+  std::string msg;
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | rex field=x"); }, &msg), 4u);
+  EXPECT_NE(msg.find("quoted regular expression"), std::string::npos) << msg;
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | rex field=x offset_field=o \"(?<a>.)\""); }, &msg), 16u);
+  EXPECT_NE(msg.find("offset_field"), std::string::npos) << msg;
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | rex max_match=two \"(?<a>.)\""); }), 18u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | rex mode=perl \"(?<a>.)\""); }), 13u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | rex mode=sed max_match=2 \"s/a/b/\""); }), 17u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | rex \"(?<a>.)\" \"(?<b>.)\""); }), 18u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | rex field=x (?<a>.)"); }), 16u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | rex bogus=1 \"(?<a>.)\""); }), 8u);
+}
