@@ -101,7 +101,7 @@ std::vector<Regex::Groups> Regex::find_all(std::string_view s, size_t max) const
       continue;
     }
     if (rc < 0) {
-      if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) ++limit_hits_;
+      if (is_limit(rc)) count_limit_hit();
       break;
     }
     const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md_);
