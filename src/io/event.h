@@ -7,6 +7,8 @@
 //              EventRecordID, Channel, Computer, ProviderName, ProviderGuid,
 //              SystemTime, UserID, ProcessID, ThreadID, ActivityID, RelatedActivityID
 //   EventData: <Data Name='X'>v</Data> -> X ; UserData leaf elements -> their tag name
+//   Classic WinEventLog text: the Message body's labels -> those EventData names
+//              (io/classic_message.h), the header's own keys after them
 // Values are strings exactly as the source renders them (XML-rendered sources keep
 // entity references such as &quot;; JSON sources give the decoded string).
 // Readers may add extra raw names (e.g. JSON dotted paths) after the canonical ones.

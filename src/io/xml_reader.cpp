@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "io/classic_message.h"
 #include "io/readers.h"
 #include "io/time_parse.h"
 
@@ -538,7 +539,8 @@ class XmlStreamReader {
     sb_.consume(end);
   }
 
-  // "MM/DD/YYYY hh:mm:ss AM" then Key=Value lines; Message= takes the rest.
+  // "MM/DD/YYYY hh:mm:ss AM" then Key=Value lines; Message= takes the rest, and its
+  // body is split into fields as well.
   bool parse_classic(std::string_view rec) {
     ev_.clear();
     pairs_.clear();
@@ -586,8 +588,17 @@ class XmlStreamReader {
     };
     for (const auto& [from, to] : kClassic)
       if (const std::string_view* val = find(from)) ev_.add(to, *val);
+    // The message's fields stand for the XML EventData, so they come before the
+    // header's own keys: Sysmon's User and EventType (the account, SetValue) win over
+    // the header's User=NOT_TRANSLATED and EventType=4, as in the XML rendering.
+    if (has_message) {
+      const std::string_view* channel = find("LogName");
+      const std::string_view* provider = find("SourceName");
+      message_.parse(channel ? *channel : std::string_view(), provider ? *provider : std::string_view(), *code,
+                     message, ev_);
+    }
     for (const auto& kv : pairs_)
-      if (kv.first != "EventCode") ev_.add(kv.first, kv.second);
+      if (kv.first != "EventCode" && !ev_.get(kv.first)) ev_.add(kv.first, kv.second);
     if (has_message) ev_.add("Message", message);
     ev_.time_us = parse_classic_time(head);
     ev_.format = EventFormat::Classic;
@@ -601,6 +612,7 @@ class XmlStreamReader {
   uint64_t* scanned_;  // optional: bytes read_event() searched for record ends
   Event ev_;
   XmlEventParser parser_;
+  ClassicMessageParser message_;
   std::string error_;
   std::vector<std::pair<std::string_view, std::string_view>> pairs_;
 };

@@ -1,0 +1,32 @@
+// The rendered Message of a classic WinEventLog text record (Splunk sourcetype
+// WinEventLog), split into the field names the XML EventData of the same event uses,
+// so that one CIM mapping serves both renderings.
+//
+// Windows renders the EventData through a per-event template: a description line,
+// then "Label:<tabs>value" lines, grouped under unindented "Section:" headers in the
+// Security log ("Creator Subject:" / "\tAccount Name:\t\talice"), or "Key: value" lines
+// whose keys already are the EventData names (Sysmon). The label -> name table covers
+// the common Security events (process creation, logon, account and group changes,
+// services, Kerberos); any other label becomes a field named by the label without its
+// spaces, roughly what Splunk's generic key-value extraction gives.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "io/event.h"
+
+namespace splinter::io {
+
+class ClassicMessageParser {
+ public:
+  // Adds the message's fields to ev. A name ev already has keeps its value (first
+  // value wins, as for XML); "Message" itself is never taken from the body.
+  void parse(std::string_view channel, std::string_view provider, std::string_view event_code,
+             std::string_view message, Event& ev);
+
+ private:
+  std::string name_;   // a label turned into a field name
+  std::string value_;  // a value continued over several lines
+};
+
+}  // namespace splinter::io
