@@ -355,6 +355,24 @@ class FileBatch {
       items_[i].map = {};  // unmapped as soon as read
     }
   }
+
+ public:
+  // Reads one input now, after everything queued before it (stdin, a missing path).
+  void read_now(const Target& t) {
+    flush();
+    if (t.missing) {
+      FileStats st;
+      st.path = t.path;
+      st.failed = true;
+      problem(sink_, t.path, 0, 0, "cannot open: " + t.error);
+      stats_.push_back(std::move(st));
+      return;
+    }
+    Item it{t.path, t.from_dir, {}, false, {}};
+    read_other(it);
+  }
+
+ private:
   void read_other(Item& it) {
     FileStats st;
     st.path = it.path;
@@ -383,26 +401,8 @@ std::vector<FileStats> read_inputs(const std::vector<std::string>& paths, EventS
   uint64_t done = 0;
   FileBatch batch(sink, opts, stats, done);
   for (const Target& t : expand(paths)) {
-    if (!t.missing && t.path != "-") {
-      batch.add(t);
-      continue;
-    }
-    batch.flush();  // keeps input order
-    FileStats st;
-    st.path = t.path;
-    if (t.missing) {
-      st.failed = true;
-      problem(sink, t.path, 0, 0, "cannot open: " + t.error);
-    } else {
-      try {
-        read_one(t.path, t.from_dir, sink, st, opts, done);
-      } catch (const std::exception& e) {
-        st.failed = true;
-        problem(sink, t.path, 0, 0, std::string("read aborted: ") + e.what());
-      }
-    }
-    done += st.bytes;
-    stats.push_back(std::move(st));
+    if (!t.missing && t.path != "-") batch.add(t);
+    else batch.read_now(t);  // keeps input order
   }
   batch.flush();
   return stats;
