@@ -265,7 +265,7 @@ class StatsOp : public RowOp {
     g.time_field = fields_.resolve("_time");
     // "by _time span=1h" bins _time as tstats does (the parser keeps span among the options).
     for (auto& [k, v] : c.options)
-      if (k == "span") g.span_us = parse_span(v, pos);
+      if (k == "span") g.span_us = parse_span(v, c.span_pos ? c.span_pos : pos);
     spec_ = std::move(g);
   }
   void run(std::vector<Row>& rows) override {
@@ -807,7 +807,7 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p) {
     plan->group.by_names.push_back(b);
   }
   plan->group.time_field = kTimeField;
-  if (!ts.span.empty()) plan->group.span_us = parse_span(ts.span, first.span.begin);
+  if (!ts.span.empty()) plan->group.span_us = parse_span(ts.span, ts.span_pos ? ts.span_pos : first.span.begin);
 
   compile_row_ops(p, 1, *plan);
   return plan;

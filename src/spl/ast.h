@@ -76,10 +76,12 @@ struct TstatsCommand {
   ExprPtr where;          // search semantics; null = everything
   std::vector<std::string> by;
   std::string span;       // by ... span=1h
+  size_t span_pos = 0;    // offset of span=, for errors
 };
 
 struct StatsCommand {  // stats / eventstats / streamstats share this shape
   std::vector<std::pair<std::string, std::string>> options;
+  size_t span_pos = 0;  // offset of a by-clause span=, for errors
   std::vector<Aggregation> aggregations;
   std::vector<std::string> by;
 };

@@ -724,6 +724,7 @@ void parse_tstats(SearchParser& p, TstatsCommand& c) {
       parse_by_list(p, c.by, [&](std::string key, std::string value, size_t pos) {
         if (key != "span") throw Error("unexpected option '" + key + "' in the tstats by clause", pos);
         c.span = std::move(value);
+        c.span_pos = pos;
       });
       if (c.by.empty()) throw Error("expected field names after by", t.end);
     } else {
@@ -748,7 +749,10 @@ void parse_stats(SearchParser& p, StatsCommand& c, const std::string& name) {
   if (c.aggregations.empty()) throw Error(name + " needs at least one aggregation (e.g. count)", p.peek().begin);
   Token by = p.next();
   if (by.kind == Tok::End) return;
-  parse_by_list(p, c.by, [&](std::string key, std::string value, size_t) { c.options.emplace_back(key, value); });
+  parse_by_list(p, c.by, [&](std::string key, std::string value, size_t pos) {
+    if (key == "span") c.span_pos = pos;
+    c.options.emplace_back(key, value);
+  });
   if (c.by.empty()) throw Error("expected field names after by", by.end);
 }
 

@@ -84,6 +84,9 @@ TEST(ExecBin, BadSpansAreCompileErrors) {
   EXPECT_EQ(compile_error_pos("search * | bin n span=log10", &msg), 22u);
   EXPECT_NE(msg.find("logarithmic"), std::string::npos) << msg;
   EXPECT_EQ(compile_error_pos("search * | bin n span=-5"), 22u);
+  // stats/tstats by _time span= point at the span, not at the command (found by a new user).
+  EXPECT_EQ(compile_error_pos("search * | stats count by _time span=1w"), 32u);
+  EXPECT_EQ(compile_error_pos("| tstats count from datamodel=Endpoint.Processes by _time span=1.5h"), 58u);
 }
 
 TEST(ExecRex, NamedGroupsOfTheFirstMatch) {
