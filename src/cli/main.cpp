@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   hunt->add_option("--risk", risk_file, "Also write risk events (JSON lines) to FILE");
   hunt->add_option("--tz", tz, "Time zone for ctime output (IANA name)")->capture_default_str();
   hunt->add_flag("--carve", opts.read.carve, "EVTX: also recover records from chunk slack space");
-  hunt->add_option("--threads", threads, "Decoding threads (default: all cores)");
+  hunt->add_option("--threads", threads, "Threads for reading and decoding (0 or unset: all cores)");
   hunt->add_flag("-v,--verbose", verbose, "Summary per file and per detection, with notes");
   hunt->add_flag("-q,--quiet", quiet, "No summary on stderr");
 
