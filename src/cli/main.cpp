@@ -50,16 +50,39 @@ std::string output_clash(const std::string& out, const std::string& risk, const 
   if (same(out, risk)) return "--output and --risk name the same file (" + out + ")";
   // Inside an input directory, the output would be truncated if it is one of the logs,
   // or read back as input if it is new: either way the run is wrong.
+  // Where a write to `file` lands: a symlink whose target does not exist yet is not
+  // resolved by weakly_canonical (status() fails on it), but opening it creates the target.
+  auto landing = [&](const std::string& file) {
+    fs::path p = fs::absolute(file, ec);
+    for (int hops = 0; hops < 40 && fs::is_symlink(p, ec); ++hops) {
+      fs::path t = fs::read_symlink(p, ec);
+      if (ec) break;
+      p = t.is_absolute() ? t : p.parent_path() / t;
+    }
+    return fs::weakly_canonical(p, ec);
+  };
   auto inside = [&](const std::string& file, const std::string& dir) {
     if (file.empty() || !fs::is_directory(dir, ec)) return false;
-    // absolute first: weakly_canonical leaves a relative path that does not exist yet
-    // relative.
-    const fs::path f = fs::weakly_canonical(fs::absolute(file, ec), ec);
+    const fs::path f = landing(file);
     if (ec) return false;
     const fs::path d = fs::weakly_canonical(fs::absolute(dir, ec), ec);
     if (ec) return false;
     auto [end, _] = std::mismatch(d.begin(), d.end(), f.begin(), f.end());
     return end == d.end();
+  };
+  // An existing output with other hard links may be a log under another name in an
+  // input directory: compare it with every file the walk could read.
+  auto linked_into = [&](const std::string& file, const std::string& dir) -> std::string {
+    if (file.empty() || !fs::is_directory(dir, ec)) return "";
+    const fs::file_status st = fs::status(file, ec);
+    if (ec || !fs::is_regular_file(st) || fs::hard_link_count(file, ec) < 2 || ec) return "";
+    const auto opts = fs::directory_options::follow_directory_symlink | fs::directory_options::skip_permission_denied;
+    for (fs::recursive_directory_iterator it(dir, opts, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code e2;
+      if (it->is_regular_file(e2) && fs::equivalent(it->path(), file, e2)) return it->path().string();
+    }
+    ec.clear();
+    return "";
   };
   for (const std::string* o : {&out, &risk})
     for (auto& in : inputs) {
@@ -68,6 +91,8 @@ std::string output_clash(const std::string& out, const std::string& risk, const 
       if (inside(*o, in))
         return "output file " + *o + " is inside input directory " + in +
                "; it would overwrite a log there or be read as one (write it elsewhere)";
+      if (std::string log = linked_into(*o, in); !log.empty())
+        return "output file " + *o + " is a hard link to input " + log + "; it would be overwritten";
     }
   return "";
 }

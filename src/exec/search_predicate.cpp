@@ -52,7 +52,7 @@ int SearchPredicate::build(const spl::Expr& e, FieldResolver& fields, bool allow
         throw spl::Error("unsupported IN in search expression", e.span.begin);
       n.op = Op::In;
       n.field = fields.resolve(e.args[0]->text);
-      for (size_t i = 1; i < e.args.size(); ++i) n.patterns.emplace_back(e.args[i]->text, true);
+      for (size_t i = 1; i < e.args.size(); ++i) n.patterns.emplace_back(e.args[i]->text, !e.args[i]->case_sensitive);
       break;
     case ExprKind::Term:
     case ExprKind::Literal:

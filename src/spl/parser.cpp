@@ -98,11 +98,14 @@ void apply_directives(Expr& x) {
   if (x.quoted) return;
   for (;;) {
     bool* flag = x.text.starts_with("CASE(") ? &x.case_sensitive : x.text.starts_with("TERM(") ? &x.whole_term : nullptr;
-    if (!flag || !x.text.ends_with(")") || x.text.size() < 7) return;
+    if (!flag) return;
+    const std::string name = x.text.substr(0, 4);
+    if (!x.text.ends_with(")")) throw Error("expected ')' to close " + name + "(", x.span.end);
     *flag = true;
     x.text = x.text.substr(5, x.text.size() - 6);
-    if (!x.text.empty() && x.text.front() == '"' && x.text.back() == '"' && x.text.size() >= 2)
+    if (x.text.size() >= 2 && x.text.front() == '"' && x.text.back() == '"')
       x.text = x.text.substr(1, x.text.size() - 2);
+    if (x.text.empty()) throw Error("expected a term inside " + name + "(...)", x.span.begin + 5);
   }
 }
 
@@ -336,6 +339,7 @@ class SearchParser {
       if (v.kind != Tok::Word && v.kind != Tok::String)
         throw Error("expected a value or ')' in IN list, found " + describe(v), v.begin);
       x->args.push_back(make_literal(v));
+      apply_directives(*x->args.back());
     }
   }
 

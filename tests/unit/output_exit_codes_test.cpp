@@ -132,6 +132,33 @@ TEST(OutputExitCodes, OutputInsideAnInputDirectoryIsRefused) {
   std::filesystem::remove(beside);
 }
 
+// Found by a second new user: a hard link to a log in an input directory, or a symlink
+// to a file not yet created there, slipped past the path comparison.
+TEST(OutputExitCodes, OutputLinkedIntoAnInputDirectoryIsRefused) {
+  TempDir d;
+  std::string log = slurp(kDemo + "/sysmon_process.log");
+  std::filesystem::create_directories(d.path / "logs");
+  std::string in = d.file("logs/in.log", log);
+  const std::string hard = (d.path / "hard.txt").string();
+  std::filesystem::create_hard_link(in, hard);
+  Outcome o = run("hunt -q -o " + hard + " " + (d.path / "logs").string());
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("hard link"), std::string::npos) << o.err;
+  EXPECT_EQ(slurp(in), log);
+  const std::string soft = (d.path / "soft.txt").string();
+  std::filesystem::create_symlink(d.path / "logs" / "new.jsonl", soft);
+  o = run("hunt -q --risk " + soft + " " + (d.path / "logs").string());
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("is inside input directory"), std::string::npos) << o.err;
+  EXPECT_FALSE(std::filesystem::exists(d.path / "logs" / "new.jsonl"));
+  // A relative symlink chain resolves from each link's own directory.
+  std::filesystem::create_symlink("logs/new2.jsonl", d.path / "rel1");
+  std::filesystem::create_symlink("rel1", d.path / "rel2");
+  o = run("hunt -q -o " + (d.path / "rel2").string() + " " + (d.path / "logs").string());
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_FALSE(std::filesystem::exists(d.path / "logs" / "new2.jsonl"));
+}
+
 // The built-in detection runs unnamed; if the user's macros break it, that is a content
 // error (exit 4), never an empty result with exit 0.
 TEST(OutputExitCodes, BrokenBuiltinDetectionIsFour) {

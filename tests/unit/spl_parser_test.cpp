@@ -104,6 +104,16 @@ TEST(SplSearchExpr, TermAndCaseDirectives) {
   EXPECT_EQ(error_pos([] { parse_search_expression("TERM(a b)"); }, &msg), 7u);
   EXPECT_NE(msg.find("TERM("), std::string::npos) << msg;
   EXPECT_EQ(error_pos([] { parse_search_expression("TERM()"); }), 5u);
+  // Found by a new user: a broken directive in a value was taken as no directive at all.
+  for (const char* bad : {"Image=TERM(", "Image=TERM(abc", "Image=CASE()", "Image=CASE(\"\")",
+                          "Image IN (a, CASE(b)", "Image IN (a, TERM(b, c)"}) {
+    std::string why;
+    error_pos([bad] { parse_search_expression(bad); }, &why);
+    EXPECT_TRUE(why.find("TERM(") != std::string::npos || why.find("CASE(") != std::string::npos ||
+                why.find("')'") != std::string::npos)
+        << bad << ": " << why;
+  }
+  EXPECT_TRUE(parse_search_expression("Image IN (a, CASE(b))")->args[2]->case_sensitive);
 }
 
 TEST(SplSearchExpr, InLists) {
