@@ -117,13 +117,59 @@ void RawEventCache::all_values(std::vector<const Value*>& out) {
   for (auto& v : terms_) out.push_back(&v);
 }
 
+Scanner::Group* Scanner::group_for(const cim::Dataset* d, bool create) {
+  for (auto& g : groups_)
+    if (g.dataset == d) return &g;
+  if (!create) return nullptr;
+  groups_.emplace_back().dataset = d;
+  return &groups_.back();
+}
+
 void Scanner::add(Plan* plan) {
   Entry en;
   en.plan = plan;
   if (!plan->raw_search) en.table = std::make_unique<GroupTable>(plan->group);
   for (auto& n : plan->raw_fields.names) en.raw_map.push_back(raw_.intern(n));
   has_raw_ |= plan->raw_search;
+  const auto idx = static_cast<uint32_t>(entries_.size());
   entries_.push_back(std::move(en));
+  picked_.push_back(0);
+  if (!plan->raw_search && !plan->dataset) return;  // over no dataset: sees no event
+  Group& g = *group_for(plan->raw_search ? nullptr : plan->dataset, true);
+  const auto& anchors = plan->where.anchors();
+  if (anchors.empty()) g.always.push_back(idx);
+  for (const auto& a : anchors) {
+    const int id = plan->raw_search ? entries_[idx].raw_map[size_t(a.field)] : a.field;
+    auto f = std::find_if(g.fields.begin(), g.fields.end(), [&](const auto& x) { return x.id == id; });
+    if (f == g.fields.end()) f = g.fields.insert(g.fields.end(), Group::Field{id, {}});
+    auto& list = f->entries[a.value];
+    if (list.empty() || list.back() != idx) list.push_back(idx);
+  }
+}
+
+template <class Get>
+void Scanner::pick_candidates(const Group& g, Get&& get) {
+  ++pass_;
+  candidates_.assign(g.always.begin(), g.always.end());
+  for (const auto& f : g.fields) {
+    const Value* v = get(f.id);
+    if (!v) continue;
+    auto one = [&](std::string_view s) {
+      key_.assign(s);
+      for (char& c : key_) c = ascii_lower(c);
+      if (auto it = f.entries.find(key_); it != f.entries.end())
+        for (uint32_t e : it->second)
+          if (picked_[e] != pass_) picked_[e] = pass_, candidates_.push_back(e);
+    };
+    switch (v->type) {
+      case Value::Type::Str: one(v->str); break;
+      case Value::Type::Num: one(v->text()); break;
+      case Value::Type::Multi:
+        for (const auto& m : v->multi) one(m);
+        break;
+      default: break;
+    }
+  }
 }
 
 void Scanner::scan_raw(Entry& en, const io::Event& e, const Value& time, cim::Record* rec) {
@@ -160,16 +206,23 @@ void Scanner::on_event(const io::Event& e) {
       rec = &raw_record_;
     }
     raw_.reset(&e, time, rec);
-    for (auto& en : entries_)
-      if (en.plan->raw_search) scan_raw(en, e, time, rec);
+    if (const Group* g = group_for(nullptr, false)) {
+      pick_candidates(*g, [&](int id) { return raw_.get(id); });
+      for (uint32_t i : candidates_) scan_raw(entries_[i], e, time, rec);
+    }
   }
   for (const cim::SourceMapping* m : routed_) {
     const cim::Dataset* d = cim::find_dataset(m->dataset);
     if (!d) continue;
-    bool reset = false;
-    for (auto& en : entries_) {
-      if (en.plan->raw_search || en.plan->dataset != d) continue;
-      if (!reset) record_.reset(&e, m, d), reset = true;
+    const Group* g = group_for(d, false);
+    if (!g) continue;
+    record_.reset(&e, m, d);
+    {
+      RecordAccess access(record_, time);
+      pick_candidates(*g, [&](int id) { return access.get(id); });
+    }
+    for (uint32_t i : candidates_) {
+      Entry& en = entries_[i];
       RecordAccess access(record_, time);
       Regex::LimitScope scope(&en.plan->regex_limit_hits);
       if (!en.plan->where.matches(access)) continue;

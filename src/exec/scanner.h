@@ -5,6 +5,8 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "cim/datamodel.h"
@@ -60,7 +62,28 @@ class Scanner {
     uint64_t matched = 0;
     uint64_t dropped = 0;               // raw rows beyond plan->max_raw_rows
   };
+  // The searches over one dataset, or the raw searches, with an index of their anchors
+  // (SearchPredicate::anchors): one hash lookup per anchored field and event picks the
+  // searches worth evaluating, instead of evaluating hundreds of predicates per event.
+  struct Group {
+    const cim::Dataset* dataset = nullptr;  // nullptr: raw searches (scanner-wide field ids)
+    std::vector<uint32_t> always;           // entries without anchors
+    struct Field {
+      int id;
+      std::unordered_map<std::string, std::vector<uint32_t>> entries;  // lower-cased value -> entries
+    };
+    std::vector<Field> fields;
+  };
+  Group* group_for(const cim::Dataset* d, bool create);
+  // Fills candidates_ with the group's entries to evaluate on this event; get(id) reads a field.
+  template <class Get>
+  void pick_candidates(const Group& g, Get&& get);
   void scan_raw(Entry& en, const io::Event& e, const Value& time, cim::Record* rec);
+  std::vector<Group> groups_;
+  std::vector<uint64_t> picked_;  // per entry: the pass that last picked it
+  std::vector<uint32_t> candidates_;
+  uint64_t pass_ = 0;
+  std::string key_;
   cim::Router router_;
   cim::Record raw_record_;
   RawEventCache raw_;

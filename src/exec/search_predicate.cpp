@@ -15,7 +15,62 @@ SearchPredicate SearchPredicate::compile(const spl::Expr* e, FieldResolver& fiel
   int root = p.build(*e, fields, allow_terms, 0);
   p.nodes_[0] = p.nodes_[root];
   if (root != 0) p.nodes_[root] = Node{};  // leave an inert node behind
+  p.choose_anchors();
   return p;
+}
+
+// Exact comparisons under node i that together are implied by it. weak: one of them is
+// on a field most events share (EventCode, source, ...), which filters little.
+bool SearchPredicate::collect_anchors(int i, std::vector<Anchor>& out, bool& weak) const {
+  const Node& n = nodes_[i];
+  switch (n.op) {
+    case Op::Eq:
+    case Op::In: {
+      if (n.field < 0 || n.patterns.empty()) return false;
+      for (const Wildcard& w : n.patterns)
+        if (w.has_wildcard() || w.is_match_all()) return false;
+      for (const Wildcard& w : n.patterns) out.push_back({n.field, to_lower(w.segments()[0])});
+      std::string_view name = n.field_name;
+      if (auto dot = name.rfind('.'); dot != std::string_view::npos) name.remove_prefix(dot + 1);
+      static constexpr std::string_view kCommon[] = {"eventcode", "eventid", "source", "sourcetype", "index",
+                                                     "host", "channel", "logname", "action", "vendor_product"};
+      const std::string lname = to_lower(name);
+      for (std::string_view c : kCommon) weak |= lname == c;
+      return true;
+    }
+    case Op::Or:
+      for (int k : n.kids)
+        if (!collect_anchors(k, out, weak)) return false;
+      return !n.kids.empty();
+    case Op::And:  // any one conjunct is implied
+      for (int k : n.kids) {
+        std::vector<Anchor> one;
+        bool w = false;
+        if (collect_anchors(k, one, w)) {
+          out.insert(out.end(), one.begin(), one.end());
+          weak |= w;
+          return true;
+        }
+      }
+      return false;
+    default: return false;
+  }
+}
+
+void SearchPredicate::choose_anchors() {
+  if (nodes_.empty()) return;
+  std::vector<int> conjuncts = nodes_[0].op == Op::And ? nodes_[0].kids : std::vector<int>{0};
+  bool best_weak = true;
+  for (int c : conjuncts) {
+    std::vector<Anchor> a;
+    bool weak = false;
+    if (!collect_anchors(c, a, weak)) continue;
+    // Prefer a selective field, then fewer alternatives.
+    if (anchors_.empty() || (best_weak && !weak) || (weak == best_weak && a.size() < anchors_.size())) {
+      anchors_ = std::move(a);
+      best_weak = weak;
+    }
+  }
 }
 
 int SearchPredicate::build(const spl::Expr& e, FieldResolver& fields, bool allow_terms, int depth) {
@@ -36,6 +91,7 @@ int SearchPredicate::build(const spl::Expr& e, FieldResolver& fields, bool allow
         break;
       }
       n.field = fields.resolve(e.args[0]->text);
+      n.field_name = e.args[0]->text;
       const std::string& v = e.args[1]->text;
       if (e.text == "=" || e.text == "!=") {
         n.op = e.text == "=" ? Op::Eq : Op::Ne;
@@ -52,6 +108,7 @@ int SearchPredicate::build(const spl::Expr& e, FieldResolver& fields, bool allow
         throw spl::Error("unsupported IN in search expression", e.span.begin);
       n.op = Op::In;
       n.field = fields.resolve(e.args[0]->text);
+      n.field_name = e.args[0]->text;
       for (size_t i = 1; i < e.args.size(); ++i) n.patterns.emplace_back(e.args[i]->text, !e.args[i]->case_sensitive);
       break;
     case ExprKind::Term:
@@ -196,7 +253,8 @@ bool SearchPredicate::eval(int i, FieldAccess& f) const {
       return n.op == Op::Lt ? c < 0 : n.op == Op::Le ? c <= 0 : n.op == Op::Gt ? c > 0 : c >= 0;
     }
     case Op::Term: {
-      std::vector<const Value*> all;
+      thread_local std::vector<const Value*> all;  // reused: no allocation per event
+      all.clear();
       f.all_values(all);
       for (auto* v : all)
         if (v && term_matches(*v, n)) return true;

@@ -20,6 +20,15 @@ class SearchPredicate {
   bool match_all() const { return nodes_.empty(); }
   // Field ids the expression reads.
   std::vector<int> fields_used() const;
+  // A necessary condition, for prefiltering many searches in one pass: the expression
+  // can hold only if one of these fields has a value equal, ASCII case-insensitively,
+  // to the anchor's lower-cased text. Taken from one conjunct of exact comparisons
+  // (`process_name=regsvr32.exe OR original_file_name=REGSVR32.EXE`). Empty: none found.
+  struct Anchor {
+    int field;
+    std::string value;
+  };
+  const std::vector<Anchor>& anchors() const { return anchors_; }
   // Splunk's default segmenters: a bare term matches only between breakers.
   static bool is_breaker(char c);
   // Splunk's major breakers (segmenters.conf): what bounds a TERM().
@@ -42,12 +51,16 @@ class SearchPredicate {
     double num = 0;
     bool numeric = false;
     std::vector<int> kids;
+    std::string field_name;  // as written, for choosing anchors
   };
   int build(const spl::Expr& e, FieldResolver& fields, bool allow_terms, int depth);
   bool eval(int i, FieldAccess& f) const;
   static bool value_matches(const Value& v, const Node& n);
   static bool term_matches(const Value& v, const Node& n);
+  bool collect_anchors(int i, std::vector<Anchor>& out, bool& weak) const;
+  void choose_anchors();
   std::vector<Node> nodes_;
+  std::vector<Anchor> anchors_;
 };
 
 }  // namespace splinter::exec

@@ -1,6 +1,9 @@
 // Splunk semantics of the two expression languages over result rows.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <random>
+
 #include "exec/eval_expr.h"
 #include "exec/search_predicate.h"
 #include "spl/parser.h"
@@ -103,4 +106,79 @@ TEST(EvalSemantics, UnknownFunctionIsACompileError) {
   EXPECT_THROW(EvalExpr::compile(*e, f), spl::Error);
   auto bad = spl::parse_eval_expression("match(x, \"(unclosed\")");
   EXPECT_THROW(EvalExpr::compile(*bad, f), spl::Error);
+}
+
+// The prefilter that lets one pass run hundreds of searches: each search names a
+// conjunct of exact comparisons that must hold (its anchors), looked up by hash.
+namespace {
+std::string anchors_of(const char* expr) {
+  RowFields f;
+  auto e = spl::parse_search_expression(expr);
+  auto p = SearchPredicate::compile(e.get(), f, true);
+  std::string out;
+  for (auto& a : p.anchors()) out += (out.empty() ? "" : " ") + f.names[size_t(a.field)] + ":" + a.value;
+  return out;
+}
+}  // namespace
+
+TEST(SearchPrefilter, AnchorsComeFromOneConjunctOfExactComparisons) {
+  EXPECT_EQ(anchors_of("(Processes.process_name=regsvr32.exe OR Processes.original_file_name=REGSVR32.EXE) "
+                       "Processes.process=\"*/i*\""),
+            "Processes.process_name:regsvr32.exe Processes.original_file_name:regsvr32.exe");
+  // A field most events share (EventCode, source, ...) is the last choice.
+  EXPECT_EQ(anchors_of("EventCode=4688 process_name IN (a.exe, \"B.EXE\")"), "process_name:a.exe process_name:b.exe");
+  EXPECT_EQ(anchors_of("EventCode=4688 process=*x*"), "EventCode:4688");
+  EXPECT_EQ(anchors_of("process_name=CASE(A.exe)"), "process_name:a.exe");
+  EXPECT_EQ(anchors_of("(a=1 b=2) OR c=3"), "a:1 c:3");
+  // Nothing exact that every match needs: no anchors, the search sees every event.
+  EXPECT_EQ(anchors_of("NOT process_name=a.exe"), "");
+  EXPECT_EQ(anchors_of("process_name=a* OR x=1"), "");
+  EXPECT_EQ(anchors_of("process_name!=a.exe"), "");
+  EXPECT_EQ(anchors_of("a=\"\""), "");
+  EXPECT_EQ(anchors_of("regsvr32"), "");
+}
+
+// Soundness over random expressions and rows: whenever a search matches, one of its
+// anchors holds, so skipping events where none holds never loses a match.
+TEST(SearchPrefilter, AnchorsNeverRejectAMatch) {
+  std::mt19937 rng(7);
+  const char* fields[] = {"a", "b", "c"};
+  const char* values[] = {"X", "x", "1", "01", "y", "x*", "*"};
+  auto pick = [&](auto& arr) { return arr[rng() % std::size(arr)]; };
+  std::function<std::string(int)> gen = [&](int depth) -> std::string {
+    switch (depth > 2 ? rng() % 3 : rng() % 6) {
+      case 0: return std::string(pick(fields)) + "=" + pick(values);
+      case 1: return std::string(pick(fields)) + " IN (" + pick(values) + ", " + pick(values) + ")";
+      case 2: return std::string(pick(fields)) + "!=" + pick(values);
+      case 3: return "(" + gen(depth + 1) + " OR " + gen(depth + 1) + ")";
+      case 4: return "(" + gen(depth + 1) + " " + gen(depth + 1) + ")";
+      default: return "NOT (" + gen(depth + 1) + ")";
+    }
+  };
+  const char* row_values[] = {"X", "x", "1", "01", "y", "xy"};
+  int anchored = 0, checked = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string expr = gen(0);
+    RowFields f;
+    auto e = spl::parse_search_expression(expr);
+    auto p = SearchPredicate::compile(e.get(), f, true);
+    if (p.anchors().empty()) continue;
+    ++anchored;
+    for (int j = 0; j < 20; ++j) {
+      Row r;
+      for (const char* name : fields)
+        if (rng() % 4) r.set(name, Value::of(std::string(pick(row_values))));
+      RowAccess a(f, r);
+      if (!p.matches(a)) continue;
+      ++checked;
+      bool held = false;
+      for (auto& an : p.anchors()) {
+        const Value* v = r.get(f.names[size_t(an.field)]);
+        held |= v && to_lower(v->text()) == an.value;
+      }
+      EXPECT_TRUE(held) << expr;
+    }
+  }
+  EXPECT_GT(anchored, 500);
+  EXPECT_GT(checked, 500);
 }
