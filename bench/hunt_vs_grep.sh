@@ -2,6 +2,8 @@
 # End-to-end throughput of `splinter hunt` (seed detection, all stages) next to plain
 # text scanners on the same bytes in the same run: ripgrep and grep counting lines
 # that mention regsvr32 (a lower bound: they parse nothing and map nothing).
+# With ../shared/content/security_content present it also runs every ESCU detection
+# in the same single pass.
 #   bench/hunt_vs_grep.sh [-b BUILD_DIR] [-s SIZE_MB]
 # The corpus is XmlWinEventLog and JSON lines from ../shared/data, repeated up to SIZE_MB
 # (default 512) into a temporary directory.
@@ -46,6 +48,15 @@ run() {  # name, command...: best of 3 wall times
   printf '%-34s %8.3f s %9.1f MiB/s\n' "$name" "$best" "$(echo "$mb / $best" | bc -l)"
 }
 run "splinter hunt (seed detection)" "$build/splinter" hunt -q --format json "$tmp"
+# Many detections in one pass: the whole ESCU checkout (loading and compiling it is
+# the fixed cost, shown alone on an empty input).
+content="$here/../../shared/content/security_content"
+if [ -d "$content/detections" ]; then
+  : > "$tmp/empty.log"
+  run "splinter: load+compile all ESCU" "$build/splinter" hunt -q --format json --content "$content" "$tmp/empty.log"
+  rm "$tmp/empty.log"
+  run "splinter hunt (all ESCU detections)" "$build/splinter" hunt -q --format json --content "$content" "$tmp"
+fi
 command -v rg > /dev/null && run "rg -c -i regsvr32 (1 thread)" rg -j1 -c -i regsvr32 "$tmp"
 command -v rg > /dev/null && run "rg -c -i regsvr32 (all cores)" rg -c -i regsvr32 "$tmp"
 run "grep -c -i regsvr32" grep -c -i regsvr32 "$tmp"/corpus.xml "$tmp"/corpus.json
