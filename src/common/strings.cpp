@@ -1,5 +1,9 @@
 #include "common/strings.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -34,14 +38,36 @@ bool iends_with(std::string_view s, std::string_view p) {
 size_t ifind_lower(std::string_view hay, std::string_view needle, size_t from) {
   if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
   if (hay.size() < needle.size()) return std::string_view::npos;
-  const char first = needle[0];
-  const char first_up = ascii_upper(first);
-  for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
-    if (hay[i] != first && hay[i] != first_up) continue;
-    size_t j = 1;
-    while (j < needle.size() && ascii_lower(hay[i + j]) == needle[j]) ++j;
-    if (j == needle.size()) return i;
+  const size_t m = needle.size();
+  const char first = needle[0], first_up = ascii_upper(first);
+  const char last = needle[m - 1], last_up = ascii_upper(last);
+  auto rest_equal = [&](size_t i) {
+    for (size_t j = 1; j + 1 < m; ++j)
+      if (ascii_lower(hay[i + j]) != needle[j]) return false;
+    return true;
+  };
+  size_t i = from;
+#if defined(__SSE2__)
+  // Bulk scan (search terms and wildcards over every value of every event): 16
+  // candidate positions at a time, kept only where both the first and the last
+  // character of the needle match in either case.
+  const __m128i f = _mm_set1_epi8(first), fu = _mm_set1_epi8(first_up);
+  const __m128i l = _mm_set1_epi8(last), lu = _mm_set1_epi8(last_up);
+  for (; i + m - 1 + 16 <= hay.size(); i += 16) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay.data() + i));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay.data() + i + m - 1));
+    const __m128i hit = _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(a, fu)),
+                                      _mm_or_si128(_mm_cmpeq_epi8(b, l), _mm_cmpeq_epi8(b, lu)));
+    for (unsigned mask = unsigned(_mm_movemask_epi8(hit)); mask; mask &= mask - 1) {
+      const size_t at = i + unsigned(__builtin_ctz(mask));
+      if (rest_equal(at)) return at;
+    }
   }
+#endif
+  for (; i + m <= hay.size(); ++i)
+    if ((hay[i] == first || hay[i] == first_up) && (hay[i + m - 1] == last || hay[i + m - 1] == last_up) &&
+        rest_equal(i))
+      return i;
   return std::string_view::npos;
 }
 std::string_view trim(std::string_view s) {

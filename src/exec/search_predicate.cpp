@@ -183,21 +183,14 @@ bool SearchPredicate::is_major_breaker(char c) {
 
 static bool term_in(std::string_view s, const std::string& term, bool left, bool right, bool case_sensitive,
                     bool major_only) {
-  if (term.size() > s.size()) return false;
   auto breaker = major_only ? SearchPredicate::is_major_breaker : SearchPredicate::is_breaker;
-  for (size_t i = 0; i + term.size() <= s.size(); ++i) {
-    size_t k = 0;
-    if (case_sensitive)
-      while (k < term.size() && s[i + k] == term[k]) ++k;
-    else
-      while (k < term.size() && ascii_lower(s[i + k]) == term[k]) ++k;
-    if (k != term.size()) continue;
-    if (left && i > 0 && !breaker(s[i - 1])) continue;
+  for (size_t from = 0;;) {
+    const size_t i = case_sensitive ? s.find(term, from) : ifind_lower(s, term, from);
+    if (i == std::string_view::npos) return false;
     const size_t end = i + term.size();
-    if (right && end < s.size() && !breaker(s[end])) continue;
-    return true;
+    if ((!left || i == 0 || breaker(s[i - 1])) && (!right || end == s.size() || breaker(s[end]))) return true;
+    from = i + 1;
   }
-  return false;
 }
 
 bool SearchPredicate::term_matches(const Value& v, const Node& n) {

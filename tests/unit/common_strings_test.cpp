@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include "common/strings.h"
 #include "common/timefmt.h"
@@ -148,4 +149,26 @@ TEST(Ctime, OtherZones) {
   EXPECT_FALSE(set_display_timezone("Not/AZone"));
   ASSERT_TRUE(set_display_timezone("UTC"));
   EXPECT_EQ(format_time(1715678102, "%H"), "09");
+}
+
+// ifind_lower scans 16 positions at a time: it must agree with a plain scan at every
+// offset, needle length and case mix, including matches that end at the last byte.
+TEST(IfindLower, AgreesWithPlainScan) {
+  std::mt19937 rng(3);
+  const char alphabet[] = "aAbB/-.x";
+  auto naive = [](std::string_view hay, std::string_view needle, size_t from) -> size_t {
+    for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
+      size_t k = 0;
+      while (k < needle.size() && splinter::ascii_lower(hay[i + k]) == needle[k]) ++k;
+      if (k == needle.size()) return i;
+    }
+    return std::string_view::npos;
+  };
+  for (int n = 0; n < 20000; ++n) {
+    std::string hay(rng() % 70, ' '), needle(1 + rng() % 5, ' ');
+    for (char& c : hay) c = alphabet[rng() % 8];
+    for (char& c : needle) c = splinter::ascii_lower(alphabet[rng() % 8]);
+    const size_t from = hay.empty() ? 0 : rng() % (hay.size() + 1);
+    ASSERT_EQ(splinter::ifind_lower(hay, needle, from), naive(hay, needle, from)) << hay << " / " << needle << " @" << from;
+  }
 }
