@@ -727,6 +727,7 @@ void parse_tstats(SearchParser& p, TstatsCommand& c) {
     } else if (is_clause_word(t, {"by"})) {
       parse_by_list(p, c.by, [&](std::string key, std::string value, size_t pos) {
         if (key != "span") throw Error("unexpected option '" + key + "' in the tstats by clause", pos);
+        if (c.span_pos) throw Error("span= given twice in the tstats by clause", pos);
         c.span = std::move(value);
         c.span_pos = pos;
       });
@@ -754,7 +755,10 @@ void parse_stats(SearchParser& p, StatsCommand& c, const std::string& name) {
   Token by = p.next();
   if (by.kind == Tok::End) return;
   parse_by_list(p, c.by, [&](std::string key, std::string value, size_t pos) {
-    if (key == "span") c.span_pos = pos;
+    if (key == "span") {
+      if (c.span_pos) throw Error("span= given twice in the " + name + " by clause", pos);
+      c.span_pos = pos;
+    }
     c.options.emplace_back(key, value);
   });
   if (c.by.empty()) throw Error("expected field names after by", by.end);

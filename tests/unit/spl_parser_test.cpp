@@ -307,6 +307,12 @@ TEST(SplPipeline, Tstats) {
   EXPECT_EQ(q.commands[0].tstats.where, nullptr);
   auto r = parse_pipeline("| tstats count where index=* by host");
   EXPECT_EQ(to_string(*r.commands[0].tstats.where), "index=*");
+  // Found by a new user: a second span= silently replaced the first.
+  std::string msg;
+  EXPECT_EQ(error_pos([] { parse_pipeline("| tstats count from datamodel=X by _time span=1h span=1d"); }, &msg), 49u);
+  EXPECT_NE(msg.find("span= given twice"), std::string::npos) << msg;
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | stats count by _time span=1h span=1d"); }, &msg), 33u);
+  EXPECT_NE(msg.find("span= given twice in the stats"), std::string::npos) << msg;
 }
 
 TEST(SplPipeline, Errors) {
