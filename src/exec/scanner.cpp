@@ -65,10 +65,14 @@ Row event_row(const io::Event& e, const Value& time, cim::Record* rec) {
 // metadata fields Splunk adds (source, sourcetype, host, _time) and the CIM fields of
 // the dataset it maps onto (process_name, dest, ...), computed only when asked for.
 int RawEventCache::intern(const std::string& name) {
-  for (size_t i = 0; i < names_.size(); ++i)
-    if (names_[i] == name) return static_cast<int>(i);
-  names_.push_back(name);
-  return static_cast<int>(names_.size() - 1);
+  auto [it, fresh] = ids_.emplace(name, static_cast<int>(names_.size()));
+  if (fresh) {
+    names_.push_back(name);
+    bool meta = false;
+    for (std::string_view m : cim::kMetadataFields) meta |= name == m;
+    metadata_.push_back(meta);
+  }
+  return it->second;
 }
 
 void RawEventCache::reset(const io::Event* e, const Value& time, cim::Record* rec) {
@@ -78,23 +82,36 @@ void RawEventCache::reset(const io::Event* e, const Value& time, cim::Record* re
   values_.resize(names_.size());
   done_.assign(names_.size(), 0);
   terms_ready_ = false;
+  located_ = false;
+}
+
+// One hash lookup per event field instead of a scan of the event per field asked for:
+// raw searches together ask for hundreds of names.
+void RawEventCache::locate() {
+  at_.assign(names_.size(), -1);
+  for (size_t i = 0; i < e_->size(); ++i)
+    if (auto it = ids_.find((*e_)[i].name); it != ids_.end() && at_[size_t(it->second)] < 0)
+      at_[size_t(it->second)] = static_cast<int>(i);  // first value wins
+  located_ = true;
 }
 
 const Value* RawEventCache::get(int id) {
   if (!done_[id]) {
     done_[id] = 1;
-    compute(names_[id], values_[id]);
+    compute(id, values_[id]);
   }
   return values_[id].is_null() ? nullptr : &values_[id];
 }
 
-void RawEventCache::compute(std::string_view name, Value& out) const {
+void RawEventCache::compute(int id, Value& out) {
   out.type = Value::Type::Null;
+  const std::string_view name = names_[size_t(id)];
   // Splunk's metadata (host, source, sourcetype): the values tstats sees too.
-  if (cim::metadata_value(*e_, name, out)) return;
-  if (const std::string_view* v = e_->get(name)) {
+  if (metadata_[size_t(id)] && cim::metadata_value(*e_, name, out)) return;
+  if (!located_) locate();
+  if (const int at = at_[size_t(id)]; at >= 0) {
     out.type = Value::Type::Str;
-    out.str.assign(*v);
+    out.str.assign((*e_)[size_t(at)].value);
     return;
   }
   if (name == "_time") {
@@ -131,6 +148,7 @@ void Scanner::add(Plan* plan) {
   if (!plan->raw_search) en.table = std::make_unique<GroupTable>(plan->group);
   for (auto& n : plan->raw_fields.names) en.raw_map.push_back(raw_.intern(n));
   has_raw_ |= plan->raw_search;
+  groups_built_ = false;
   const auto idx = static_cast<uint32_t>(entries_.size());
   entries_.push_back(std::move(en));
   picked_.push_back(0);
@@ -142,8 +160,15 @@ void Scanner::add(Plan* plan) {
     const int id = plan->raw_search ? entries_[idx].raw_map[size_t(a.field)] : a.field;
     auto f = std::find_if(g.fields.begin(), g.fields.end(), [&](const auto& x) { return x.id == id; });
     if (f == g.fields.end()) f = g.fields.insert(g.fields.end(), Group::Field{id, {}});
-    auto& list = f->entries[a.value];
-    if (list.empty() || list.back() != idx) list.push_back(idx);
+    std::vector<uint32_t>* list;
+    if (a.exact) {
+      list = &f->entries[a.value];
+    } else {
+      const uint32_t piece = f->pieces.add(a.value);
+      if (piece == f->piece_entries.size()) f->piece_entries.emplace_back();
+      list = &f->piece_entries[piece];
+    }
+    if (list->empty() || list->back() != idx) list->push_back(idx);
   }
 }
 
@@ -154,12 +179,17 @@ void Scanner::pick_candidates(const Group& g, Get&& get) {
   for (const auto& f : g.fields) {
     const Value* v = get(f.id);
     if (!v) continue;
+    auto pick = [&](const std::vector<uint32_t>& entries) {
+      for (uint32_t e : entries)
+        if (picked_[e] != pass_) picked_[e] = pass_, candidates_.push_back(e);
+    };
     auto one = [&](std::string_view s) {
-      key_.assign(s);
-      for (char& c : key_) c = ascii_lower(c);
-      if (auto it = f.entries.find(key_); it != f.entries.end())
-        for (uint32_t e : it->second)
-          if (picked_[e] != pass_) picked_[e] = pass_, candidates_.push_back(e);
+      if (!f.entries.empty()) {
+        key_.assign(s);
+        for (char& c : key_) c = ascii_lower(c);
+        if (auto it = f.entries.find(key_); it != f.entries.end()) pick(it->second);
+      }
+      if (!f.pieces.empty()) f.pieces.scan(s, [&](uint32_t piece) { pick(f.piece_entries[piece]); });
     };
     switch (v->type) {
       case Value::Type::Str: one(v->str); break;
@@ -190,6 +220,11 @@ uint64_t Scanner::dropped(size_t i) const {
 }
 
 void Scanner::on_event(const io::Event& e) {
+  if (!groups_built_) {
+    for (auto& g : groups_)
+      for (auto& f : g.fields) f.pieces.build();
+    groups_built_ = true;
+  }
   ++counters_.events;
   routed_.clear();
   router_.route(e, routed_);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cim/datamodel.h"
+#include "common/literal_set.h"
 #include "exec/plan.h"
 #include "io/input.h"
 
@@ -24,7 +25,16 @@ class RawEventCache {
   void all_values(std::vector<const Value*>& out);
 
  private:
-  void compute(std::string_view name, Value& out) const;
+  void compute(int id, Value& out);
+  void locate();  // where each interned name first occurs in the event, in one pass
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, int, NameHash, std::equal_to<>> ids_;
+  std::vector<unsigned char> metadata_;  // per id: host/source/sourcetype (never the raw field)
+  std::vector<int> at_;                  // per id: index of the event field, -1 if absent
+  bool located_ = false;
   std::vector<std::string> names_;
   std::vector<Value> values_, terms_;
   std::vector<unsigned char> done_;
@@ -71,6 +81,8 @@ class Scanner {
     struct Field {
       int id;
       std::unordered_map<std::string, std::vector<uint32_t>> entries;  // lower-cased value -> entries
+      LiteralSet pieces;                                               // literals the value must contain
+      std::vector<std::vector<uint32_t>> piece_entries;                // piece id -> entries
     };
     std::vector<Field> fields;
   };
@@ -80,6 +92,7 @@ class Scanner {
   void pick_candidates(const Group& g, Get&& get);
   void scan_raw(Entry& en, const io::Event& e, const Value& time, cim::Record* rec);
   std::vector<Group> groups_;
+  bool groups_built_ = false;
   std::vector<uint64_t> picked_;  // per entry: the pass that last picked it
   std::vector<uint32_t> candidates_;
   uint64_t pass_ = 0;

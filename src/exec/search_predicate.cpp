@@ -19,36 +19,51 @@ SearchPredicate SearchPredicate::compile(const spl::Expr* e, FieldResolver& fiel
   return p;
 }
 
-// Exact comparisons under node i that together are implied by it. weak: one of them is
-// on a field most events share (EventCode, source, ...), which filters little.
-bool SearchPredicate::collect_anchors(int i, std::vector<Anchor>& out, bool& weak) const {
+// Comparisons under node i that together are implied by it (one of them holds
+// whenever node i does).
+bool SearchPredicate::collect_anchors(int i, std::vector<Anchor>& out, AnchorQuality& q) const {
+  // Shorter pieces occur in too many values to filter anything.
+  constexpr size_t kMinPiece = 3;
   const Node& n = nodes_[i];
   switch (n.op) {
     case Op::Eq:
     case Op::In: {
       if (n.field < 0 || n.patterns.empty()) return false;
-      for (const Wildcard& w : n.patterns)
-        if (w.has_wildcard() || w.is_match_all()) return false;
-      for (const Wildcard& w : n.patterns) out.push_back({n.field, to_lower(w.segments()[0])});
+      std::vector<Anchor> mine;
+      for (const Wildcard& w : n.patterns) {
+        if (w.is_match_all() || w.segments().empty()) return false;
+        if (!w.has_wildcard()) {
+          mine.push_back({n.field, to_lower(w.segments()[0]), true});
+          continue;
+        }
+        const std::string* piece = &w.segments()[0];
+        for (const auto& seg : w.segments())
+          if (seg.size() > piece->size()) piece = &seg;
+        if (piece->size() < kMinPiece) return false;
+        mine.push_back({n.field, to_lower(*piece), false});
+        q.contains = true;
+      }
+      out.insert(out.end(), mine.begin(), mine.end());
       std::string_view name = n.field_name;
       if (auto dot = name.rfind('.'); dot != std::string_view::npos) name.remove_prefix(dot + 1);
       static constexpr std::string_view kCommon[] = {"eventcode", "eventid", "source", "sourcetype", "index",
                                                      "host", "channel", "logname", "action", "vendor_product"};
       const std::string lname = to_lower(name);
-      for (std::string_view c : kCommon) weak |= lname == c;
+      for (std::string_view c : kCommon) q.weak |= lname == c;
       return true;
     }
     case Op::Or:
       for (int k : n.kids)
-        if (!collect_anchors(k, out, weak)) return false;
+        if (!collect_anchors(k, out, q)) return false;
       return !n.kids.empty();
     case Op::And:  // any one conjunct is implied
       for (int k : n.kids) {
         std::vector<Anchor> one;
-        bool w = false;
+        AnchorQuality w;
         if (collect_anchors(k, one, w)) {
           out.insert(out.end(), one.begin(), one.end());
-          weak |= w;
+          q.weak |= w.weak;
+          q.contains |= w.contains;
           return true;
         }
       }
@@ -60,15 +75,17 @@ bool SearchPredicate::collect_anchors(int i, std::vector<Anchor>& out, bool& wea
 void SearchPredicate::choose_anchors() {
   if (nodes_.empty()) return;
   std::vector<int> conjuncts = nodes_[0].op == Op::And ? nodes_[0].kids : std::vector<int>{0};
-  bool best_weak = true;
+  // Best first: exact values of a selective field, pieces of a selective field, then
+  // a common field (EventCode=4688 still skips every other event); fewer anchors first.
+  auto rank = [](const AnchorQuality& q) { return (q.weak ? 2 : 0) + (q.contains ? 1 : 0); };
+  int best = 99;
   for (int c : conjuncts) {
     std::vector<Anchor> a;
-    bool weak = false;
-    if (!collect_anchors(c, a, weak)) continue;
-    // Prefer a selective field, then fewer alternatives.
-    if (anchors_.empty() || (best_weak && !weak) || (weak == best_weak && a.size() < anchors_.size())) {
+    AnchorQuality q;
+    if (!collect_anchors(c, a, q)) continue;
+    if (rank(q) < best || (rank(q) == best && a.size() < anchors_.size())) {
       anchors_ = std::move(a);
-      best_weak = weak;
+      best = rank(q);
     }
   }
 }

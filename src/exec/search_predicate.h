@@ -21,12 +21,14 @@ class SearchPredicate {
   // Field ids the expression reads.
   std::vector<int> fields_used() const;
   // A necessary condition, for prefiltering many searches in one pass: the expression
-  // can hold only if one of these fields has a value equal, ASCII case-insensitively,
-  // to the anchor's lower-cased text. Taken from one conjunct of exact comparisons
-  // (`process_name=regsvr32.exe OR original_file_name=REGSVR32.EXE`). Empty: none found.
+  // can hold only if one of these fields has a value equal to (exact) or containing
+  // the anchor's lower-cased text, ASCII case-insensitively. Taken from one conjunct of
+  // comparisons (`process_name=regsvr32.exe OR original_file_name=REGSVR32.EXE`,
+  // `process=*-enc*`: the longest literal piece of a wildcard). Empty: none found.
   struct Anchor {
     int field;
     std::string value;
+    bool exact = true;
   };
   const std::vector<Anchor>& anchors() const { return anchors_; }
   // Splunk's default segmenters: a bare term matches only between breakers.
@@ -57,7 +59,11 @@ class SearchPredicate {
   bool eval(int i, FieldAccess& f) const;
   static bool value_matches(const Value& v, const Node& n);
   static bool term_matches(const Value& v, const Node& n);
-  bool collect_anchors(int i, std::vector<Anchor>& out, bool& weak) const;
+  struct AnchorQuality {
+    bool weak = false;      // on a field most events share (EventCode, source, ...)
+    bool contains = false;  // some anchor is a piece of a wildcard, not a whole value
+  };
+  bool collect_anchors(int i, std::vector<Anchor>& out, AnchorQuality& q) const;
   void choose_anchors();
   std::vector<Node> nodes_;
   std::vector<Anchor> anchors_;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <random>
 
+#include "common/literal_set.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
 #include "common/value.h"
@@ -171,4 +172,35 @@ TEST(IfindLower, AgreesWithPlainScan) {
     const size_t from = hay.empty() ? 0 : rng() % (hay.size() + 1);
     ASSERT_EQ(splinter::ifind_lower(hay, needle, from), naive(hay, needle, from)) << hay << " / " << needle << " @" << from;
   }
+}
+
+// The multi-literal prefilter must report exactly the literals a plain search finds.
+TEST(LiteralSet, FindsWhatAPlainSearchFinds) {
+  std::mt19937 rng(5);
+  const char alphabet[] = "abAB-\\.\xc3";
+  for (int round = 0; round < 300; ++round) {
+    splinter::LiteralSet set;
+    std::vector<std::string> lits;
+    for (int k = 1 + rng() % 12; k > 0; --k) {
+      std::string l(1 + rng() % 4, ' ');
+      for (char& c : l) c = alphabet[rng() % 8];
+      const uint32_t id = set.add(l);
+      if (id == lits.size()) lits.push_back(splinter::to_lower(l));
+      EXPECT_EQ(lits[id], splinter::to_lower(l));
+    }
+    set.build();
+    for (int t = 0; t < 20; ++t) {
+      std::string text(rng() % 40, ' ');
+      for (char& c : text) c = alphabet[rng() % 8];
+      std::vector<bool> found(lits.size());
+      set.scan(text, [&](uint32_t id) { found[id] = true; });
+      for (size_t i = 0; i < lits.size(); ++i)
+        EXPECT_EQ(found[i], splinter::ifind_lower(text, lits[i]) != std::string_view::npos) << text << " / " << lits[i];
+    }
+  }
+  splinter::LiteralSet none;
+  none.build();
+  int calls = 0;
+  none.scan("anything", [&](uint32_t) { ++calls; });
+  EXPECT_EQ(calls, 0);
 }

@@ -116,7 +116,8 @@ std::string anchors_of(const char* expr) {
   auto e = spl::parse_search_expression(expr);
   auto p = SearchPredicate::compile(e.get(), f, true);
   std::string out;
-  for (auto& a : p.anchors()) out += (out.empty() ? "" : " ") + f.names[size_t(a.field)] + ":" + a.value;
+  for (auto& a : p.anchors())
+    out += (out.empty() ? "" : " ") + f.names[size_t(a.field)] + (a.exact ? ":" : "~") + a.value;
   return out;
 }
 }  // namespace
@@ -128,6 +129,12 @@ TEST(SearchPrefilter, AnchorsComeFromOneConjunctOfExactComparisons) {
   // A field most events share (EventCode, source, ...) is the last choice.
   EXPECT_EQ(anchors_of("EventCode=4688 process_name IN (a.exe, \"B.EXE\")"), "process_name:a.exe process_name:b.exe");
   EXPECT_EQ(anchors_of("EventCode=4688 process=*x*"), "EventCode:4688");
+  // A wildcard gives its longest literal piece, which the value must contain; better
+  // than a common field, worse than exact values.
+  EXPECT_EQ(anchors_of("EventCode=4688 process=\"*-EncodedCommand*\""), "process~-encodedcommand");
+  EXPECT_EQ(anchors_of("process=\"*-enc*\" process_name=powershell.exe"), "process_name:powershell.exe");
+  EXPECT_EQ(anchors_of("process IN (\"*\\\\temp\\\\*\", \"*.hta\") EventCode=1"), "process~\\temp\\ process~.hta");
+  EXPECT_EQ(anchors_of("process IN (\"*.hta\", \"*a*\") EventCode=1"), "EventCode:1");
   EXPECT_EQ(anchors_of("process_name=CASE(A.exe)"), "process_name:a.exe");
   EXPECT_EQ(anchors_of("(a=1 b=2) OR c=3"), "a:1 c:3");
   // Nothing exact that every match needs: no anchors, the search sees every event.
@@ -143,7 +150,7 @@ TEST(SearchPrefilter, AnchorsComeFromOneConjunctOfExactComparisons) {
 TEST(SearchPrefilter, AnchorsNeverRejectAMatch) {
   std::mt19937 rng(7);
   const char* fields[] = {"a", "b", "c"};
-  const char* values[] = {"X", "x", "1", "01", "y", "x*", "*"};
+  const char* values[] = {"X", "x", "1", "01", "y", "x*", "*", "*xyz*", "ab*cde", "*XYZ"};
   auto pick = [&](auto& arr) { return arr[rng() % std::size(arr)]; };
   std::function<std::string(int)> gen = [&](int depth) -> std::string {
     switch (depth > 2 ? rng() % 3 : rng() % 6) {
@@ -155,7 +162,7 @@ TEST(SearchPrefilter, AnchorsNeverRejectAMatch) {
       default: return "NOT (" + gen(depth + 1) + ")";
     }
   };
-  const char* row_values[] = {"X", "x", "1", "01", "y", "xy"};
+  const char* row_values[] = {"X", "x", "1", "01", "y", "xy", "xyz", "abXYZcde", "abcde", "Q-XYZ"};
   int anchored = 0, checked = 0;
   for (int i = 0; i < 3000; ++i) {
     const std::string expr = gen(0);
@@ -174,7 +181,8 @@ TEST(SearchPrefilter, AnchorsNeverRejectAMatch) {
       bool held = false;
       for (auto& an : p.anchors()) {
         const Value* v = r.get(f.names[size_t(an.field)]);
-        held |= v && to_lower(v->text()) == an.value;
+        held |= v && (an.exact ? to_lower(v->text()) == an.value
+                               : to_lower(v->text()).find(an.value) != std::string::npos);
       }
       EXPECT_TRUE(held) << expr;
     }
