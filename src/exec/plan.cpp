@@ -114,11 +114,17 @@ class RenameOp : public RowOp {
         if (n == from) n = to;  // keeps the column where the old one stood
       return;
     }
-    std::vector<std::pair<std::string, Value>> out;
+    struct Out {
+      std::string name;
+      Value v;
+      bool renamed;
+    };
+    std::vector<Out> out;
+    std::vector<std::string> targets;
     for (auto& [name, v] : row.fields) {
       std::vector<std::string_view> caps;
       if (!capture(from, name, caps)) {
-        out.emplace_back(std::move(name), std::move(v));
+        out.push_back({std::move(name), std::move(v), false});
         continue;
       }
       std::string target;
@@ -127,11 +133,17 @@ class RenameOp : public RowOp {
         if (ch == '*' && c < caps.size()) target += caps[c++];
         else target += ch;
       }
-      out.emplace_back(std::move(target), std::move(v));
+      targets.push_back(target);
+      out.push_back({std::move(target), std::move(v), true});
     }
-    // A renamed field replaces an existing one of the same name (last wins).
+    // A renamed field replaces an existing one of the same name wherever that stood,
+    // as an explicit rename does (tstats `values(X.p) as p by X.p | rename X.* as *`
+    // keeps the by-field); among renamed fields the last wins.
     Row fixed;
-    for (auto& [n, v] : out) fixed.set(n, std::move(v));
+    for (auto& o : out) {
+      if (!o.renamed && std::find(targets.begin(), targets.end(), o.name) != targets.end()) continue;
+      fixed.set(o.name, std::move(o.v));
+    }
     row = std::move(fixed);
   }
   std::vector<std::pair<std::string, std::string>> renames_;

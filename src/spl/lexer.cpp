@@ -166,17 +166,10 @@ Token EvalLexer::lex(size_t pos) const {
     return t;
   }
   auto ident_end = [&](size_t i) {
-    // Identifiers may hold dots between name characters (Processes.process_name) so
-    // data-model fields need no quoting; a '.' followed by a space is concatenation.
-    while (i < limit_) {
-      if (is_ident_char(text_[i])) {
-        ++i;
-      } else if (text_[i] == '.' && i + 1 < limit_ && is_ident_char(text_[i + 1])) {
-        ++i;
-      } else {
-        break;
-      }
-    }
+    // As in Splunk's eval, '.' is always the concatenation operator: a field name with
+    // a dot is written quoted ('Processes.dest'), and `a.b` is a . b (ESCU relies on it:
+    // eval file_name=RTLO_file_1.RTLO_file_2).
+    while (i < limit_ && is_ident_char(text_[i])) ++i;
     return i;
   };
   if (is_digit(c) || (c == '.' && pos + 1 < limit_ && is_digit(text_[pos + 1]))) {  // 5, 2.5, .5

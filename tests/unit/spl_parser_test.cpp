@@ -183,9 +183,16 @@ TEST(SplEvalExpr, CallsAndLiterals) {
   auto n = parse_eval_expression("2.5");
   EXPECT_TRUE(n->number);
   EXPECT_DOUBLE_EQ(n->num, 2.5);
-  auto f = parse_eval_expression("Processes.process_name");
+  // Splunk's eval: '.' concatenates, so a dotted field name must be quoted (found by a
+  // new user: ESCU's `eval file_name=RTLO_file_1.RTLO_file_2` lost its value).
+  auto f = parse_eval_expression("'Processes.process_name'");
   EXPECT_EQ(f->kind, ExprKind::Field);
   EXPECT_EQ(f->text, "Processes.process_name");
+  auto cat = parse_eval_expression("RTLO_file_1.RTLO_file_2");
+  ASSERT_EQ(cat->kind, ExprKind::Binary);
+  EXPECT_EQ(cat->text, ".");
+  EXPECT_EQ(cat->args[0]->text, "RTLO_file_1");
+  EXPECT_EQ(cat->args[1]->text, "RTLO_file_2");
   auto b = parse_eval_expression("a + b");
   EXPECT_EQ(b->span.begin, 0u);
   EXPECT_EQ(b->span.end, 5u);
