@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <charconv>
+#include <cstdio>
 #include <ctime>
 #include <functional>
 #include <map>
@@ -225,6 +226,39 @@ static const std::map<std::string, FnSpec>& functions() {
       {"tostring", {1, 2, [](const Node& n, FieldAccess& f) {
          R a = arg(n, f, 0);
          if (is_null(a)) return null();
+         double x;
+         if (n.args.size() < 2 || !a.value.as_number(x) || !std::isfinite(x)) return val(Value::of(text_of(a)));
+         // Splunk's formats for a number: "hex" 0xFF, "commas" 12,345.68, "duration" [D+]HH:MM:SS.
+         const std::string how = to_lower(text_of(arg(n, f, 1)));
+         char buf[64];
+         if (how == "hex") {
+           if (std::fabs(x) >= 9.2e18) return val(Value::of(text_of(a)));
+           const long long v = static_cast<long long>(x);
+           std::snprintf(buf, sizeof buf, "%s0x%llX", v < 0 ? "-" : "", static_cast<unsigned long long>(v < 0 ? -v : v));
+           return val(Value::of(std::string(buf)));
+         }
+         if (how == "commas") {
+           std::snprintf(buf, sizeof buf, "%.2f", std::fabs(x));
+           std::string digits(buf), frac;
+           const size_t dot = digits.find('.');
+           if (x != std::floor(x)) frac = digits.substr(dot);
+           digits.resize(dot);
+           std::string out = x < 0 ? "-" : "";
+           for (size_t i = 0; i < digits.size(); ++i) {
+             if (i && (digits.size() - i) % 3 == 0) out += ',';
+             out += digits[i];
+           }
+           return val(Value::of(out + frac));
+         }
+         if (how == "duration") {
+           if (std::fabs(x) >= 9.2e15) return val(Value::of(text_of(a)));
+           long long t = static_cast<long long>(std::fabs(x));
+           const long long d = t / 86400;
+           t %= 86400;
+           std::snprintf(buf, sizeof buf, "%s%s%02lld:%02lld:%02lld", x < 0 ? "-" : "",
+                         d ? (std::to_string(d) + "+").c_str() : "", t / 3600, t / 60 % 60, t % 60);
+           return val(Value::of(std::string(buf)));
+         }
          return val(Value::of(text_of(a)));
        }}},
       {"tonumber", {1, 2, [](const Node& n, FieldAccess& f) {

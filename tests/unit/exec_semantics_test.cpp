@@ -190,3 +190,17 @@ TEST(SearchPrefilter, AnchorsNeverRejectAMatch) {
   EXPECT_GT(anchored, 500);
   EXPECT_GT(checked, 500);
 }
+
+// Splunk's tostring(X, format) for numbers (Search Reference, conversion functions);
+// found by a new user: the format was ignored.
+TEST(EvalSemantics, TostringFormats) {
+  Row r = row({{"n", "255"}, {"big", "1234567.891"}, {"secs", "615"}, {"s", "abc"}});
+  EXPECT_EQ(eval("tostring(n, \"hex\")", r), "0xFF");
+  EXPECT_EQ(eval("tostring(-n, \"hex\")", r), "-0xFF");
+  EXPECT_EQ(eval("tostring(big, \"commas\")", r), "1,234,567.89");
+  EXPECT_EQ(eval("tostring(n*1000, \"commas\")", r), "255,000");
+  EXPECT_EQ(eval("tostring(secs, \"duration\")", r), "00:10:15");
+  EXPECT_EQ(eval("tostring(secs + 86400*2, \"duration\")", r), "2+00:10:15");
+  EXPECT_EQ(eval("tostring(s, \"hex\")", r), "abc");  // not a number: unchanged
+  EXPECT_EQ(eval("tostring(n)", r), "255");
+}
