@@ -788,6 +788,8 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p) {
     compile_row_ops(p, 1, *plan);
     return plan;
   }
+  if (first.kind == CommandKind::Other && first.name == "search" && first.other.args.find('[') != std::string::npos)
+    throw spl::Error("subsearches ([...]) are not supported", first.span.begin + first.other.args.find('['));
   if (first.kind != CommandKind::Tstats)
     throw spl::Error("searches must start with search terms or | tstats (found \"" + first.name + "\")",
                      first.span.begin);
@@ -861,6 +863,8 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref)
         else if (c.name == "fillnull") plan->ops.push_back(std::make_unique<FillnullOp>(a, pos));
         else if (c.name == "head") plan->ops.push_back(std::make_unique<HeadOp>(a, pos));
         else if (c.name == "sort") plan->ops.push_back(std::make_unique<SortOp>(a, pos));
+        else if (c.name == "search" && a.find('[') != std::string::npos)
+          throw spl::Error("subsearches ([...]) are not supported", pos + (c.span.end - c.span.begin - a.size()) + a.find('['));
         else throw spl::Error("command \"" + c.name + "\" is not supported yet", pos);
         break;
       }

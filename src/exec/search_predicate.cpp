@@ -134,6 +134,8 @@ int SearchPredicate::build(const spl::Expr& e, FieldResolver& fields, bool allow
         n.op = Op::True;
         break;
       }
+      if (!e.quoted && e.text.starts_with('['))
+        throw spl::Error("subsearches ([...]) are not supported", e.span.begin);
       if (!allow_terms)
         throw spl::Error("bare search term \"" + e.text + "\" is not supported here (only field comparisons)",
                          e.span.begin);
