@@ -446,6 +446,29 @@ TEST(EvtxRobustness, DamagedHeaderStillReads) {
   EXPECT_GE(s.warnings(), 4u);  // header checksum, dirty, chunk count, chunk checksum
 }
 
+// Found by a new user: a copy cut after the file header read as an empty log, with no
+// error and exit 0. The header's chunk count says how long the file must be.
+TEST(EvtxRobustness, TruncatedCopyIsAnError) {
+  REQUIRE_FILE(kCases + "C19.evtx");
+  const std::vector<uint8_t> d = evtx_test::load(kCases + "C19.evtx");
+  for (size_t cut : {size_t(4096), size_t(50000)}) {
+    CollectSink s;
+    FileStats st;
+    read_evtx(d.data(), cut, "t.evtx", s, st, {});
+    ASSERT_EQ(errors(s), 1u) << cut;
+    const auto& p = s.problems.front();
+    EXPECT_EQ(p.offset, cut);
+    EXPECT_NE(p.what.find("file truncated: its header claims 1 chunk(s), ending at byte 69632"), std::string::npos)
+        << p.what;
+    EXPECT_EQ(st.read, st.parsed + st.rejected);
+  }
+  // The whole file: no such error.
+  CollectSink s;
+  FileStats st;
+  read_evtx(d.data(), d.size(), "t.evtx", s, st, {});
+  EXPECT_EQ(errors(s), 0u);
+}
+
 TEST(EvtxRobustness, GarbageRecordSizeSkipsOnlyThatRecord) {
   REQUIRE_FILE(kCases + "C19.evtx");
   std::vector<uint8_t> d = evtx_test::load(kCases + "C19.evtx");

@@ -152,6 +152,16 @@ void plan_file(FilePlan& fp) {
     if (header_chunks != 0 && last + 1 - first != header_chunks)
       problem(8, "header chunk numbers disagree with its chunk count", true);
   }
+  // Chunks are whole 64 KiB blocks and the header count never runs ahead of them (a
+  // stale count is too small), so a file that ends before them is a truncated copy.
+  if (fp.header_ok && size >= kFileHeaderSize && size < kFileHeaderSize + uint64_t(header_chunks) * kChunkSize) {
+    problem(size,
+            "file truncated: its header claims " + std::to_string(header_chunks) + " chunk(s), ending at byte " +
+                std::to_string(kFileHeaderSize + uint64_t(header_chunks) * kChunkSize) +
+                "; records past the end are lost",
+            false);
+    fp.head.back().records = 0;  // how many were lost is unknown: none are counted
+  }
   if (size <= kFileHeaderSize) {
     if (size < kFileHeaderSize) problem(size, "file truncated inside its header block", false);
     if (!fp.header_ok) stats.failed = true;
