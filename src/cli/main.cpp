@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "common/timefmt.h"
 #include "engine/hunt.h"
@@ -70,18 +71,34 @@ std::string output_clash(const std::string& out, const std::string& risk, const 
     auto [end, _] = std::mismatch(d.begin(), d.end(), f.begin(), f.end());
     return end == d.end();
   };
-  // An existing output with other hard links may be a log under another name in an
-  // input directory: compare it with every file the walk could read.
-  auto linked_into = [&](const std::string& file, const std::string& dir) -> std::string {
+  // What the directory walk can reach from `dir`, following links as the reader does
+  // (each directory once): the output must not land in any of those directories, and an
+  // existing output with other hard links must not be one of the files there.
+  auto reachable_clash = [&](const std::string& file, const std::string& dir) -> std::string {
     if (file.empty() || !fs::is_directory(dir, ec)) return "";
+    const fs::path target_dir = landing(file).parent_path();
     const fs::file_status st = fs::status(file, ec);
-    if (ec || !fs::is_regular_file(st) || fs::hard_link_count(file, ec) < 2 || ec) return "";
-    const auto opts = fs::directory_options::follow_directory_symlink | fs::directory_options::skip_permission_denied;
-    for (fs::recursive_directory_iterator it(dir, opts, ec), end; !ec && it != end; it.increment(ec)) {
-      std::error_code e2;
-      if (it->is_regular_file(e2) && fs::equivalent(it->path(), file, e2)) return it->path().string();
-    }
+    const bool linked = !ec && fs::is_regular_file(st) && fs::hard_link_count(file, ec) > 1 && !ec;
     ec.clear();
+    std::vector<fs::path> todo{fs::weakly_canonical(fs::absolute(dir, ec), ec)};
+    std::set<fs::path> seen{todo.front()};
+    while (!todo.empty()) {
+      const fs::path d = std::move(todo.back());
+      todo.pop_back();
+      if (d == target_dir) return "output file " + file + " is inside input directory " + dir +
+                                  " (through a link); it would overwrite a log there or be read as one";
+      std::error_code e2;
+      for (fs::directory_iterator it(d, fs::directory_options::skip_permission_denied, e2), end; !e2 && it != end;
+           it.increment(e2)) {
+        std::error_code e3;
+        if (it->is_directory(e3)) {
+          fs::path c = fs::canonical(it->path(), e3);
+          if (!e3 && seen.insert(c).second) todo.push_back(std::move(c));
+        } else if (linked && it->is_regular_file(e3) && fs::equivalent(it->path(), file, e3)) {
+          return "output file " + file + " is a hard link to input " + it->path().string() + "; it would be overwritten";
+        }
+      }
+    }
     return "";
   };
   for (const std::string* o : {&out, &risk})
@@ -91,8 +108,7 @@ std::string output_clash(const std::string& out, const std::string& risk, const 
       if (inside(*o, in))
         return "output file " + *o + " is inside input directory " + in +
                "; it would overwrite a log there or be read as one (write it elsewhere)";
-      if (std::string log = linked_into(*o, in); !log.empty())
-        return "output file " + *o + " is a hard link to input " + log + "; it would be overwritten";
+      if (std::string why = reachable_clash(*o, in); !why.empty()) return why;
     }
   return "";
 }

@@ -157,6 +157,15 @@ TEST(OutputExitCodes, OutputLinkedIntoAnInputDirectoryIsRefused) {
   o = run("hunt -q -o " + (d.path / "rel2").string() + " " + (d.path / "logs").string());
   EXPECT_EQ(o.code, 2) << o.err;
   EXPECT_FALSE(std::filesystem::exists(d.path / "logs" / "new2.jsonl"));
+  // An input directory that reaches the output's directory through a link (walked as
+  // the reader walks it), even with a link cycle in the way.
+  std::filesystem::create_directories(d.path / "other");
+  std::filesystem::create_directory_symlink(d.path / "logs", d.path / "other" / "l");
+  std::filesystem::create_directory_symlink("..", d.path / "logs" / "up");
+  o = run("hunt -q -o " + (d.path / "logs" / "o3.txt").string() + " " + (d.path / "other").string());
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("through a link"), std::string::npos) << o.err;
+  EXPECT_FALSE(std::filesystem::exists(d.path / "logs" / "o3.txt"));
 }
 
 // The built-in detection runs unnamed; if the user's macros break it, that is a content
