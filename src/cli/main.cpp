@@ -157,9 +157,10 @@ int main(int argc, char** argv) {
   explain->add_option("--content", content_dir, "security_content checkout");
   explain->add_option("--macros", list_macros, "Macros file overriding content, to preview an allowlist (repeatable)")
       ->allow_extra_args(false);
-  explain->add_option("-d,--detection", opts.detections, "Detection name, id or YAML file (repeatable)")
-      ->required()
-      ->allow_extra_args(false);
+  auto* explain_d = explain->add_option("-d,--detection", opts.detections, "Detection name, id or YAML file (repeatable)")
+                        ->allow_extra_args(false);
+  auto* explain_spl = explain->add_option("--spl", spl_text, "Explain this SPL search instead");
+  explain_d->excludes(explain_spl);
 
   try {
     app.parse(argc, argv);
@@ -252,11 +253,15 @@ int main(int argc, char** argv) {
       if (r.has_input_errors()) return 3;
       return 0;
     }
+    if (*explain && opts.detections.empty() && spl_text.empty()) {
+      std::cerr << "splinter explain: name a detection (-d) or give a search (--spl)\n";
+      return 2;
+    }
     if (*list || *explain) {
       engine::HuntOptions o;
       o.content_dir = content_dir;
       o.macro_files = list_macros;
-      if (*explain) o.detections = opts.detections;
+      if (*explain) o.detections = opts.detections, o.spl = spl_text;
       engine::HuntResult r = engine::hunt(o);
       for (auto& e : r.content_errors) std::cerr << "content error: " << e << "\n";
       size_t ok = 0;

@@ -199,3 +199,14 @@ TEST(OutputExitCodes, QuietStillSaysWhyInputFailed) {
   EXPECT_EQ(o.code, 3);
   EXPECT_NE(o.err.find("/nonexistent/input.xml"), std::string::npos) << o.err;
 }
+
+// Found by a new user: explain only took named detections, so an ad-hoc search could
+// not be previewed. It takes --spl too; with neither it is a usage error.
+TEST(OutputExitCodes, ExplainTakesASearch) {
+  EXPECT_EQ(run("explain --spl '| tstats count from datamodel=Endpoint.Processes by Processes.dest'").code, 0);
+  EXPECT_EQ(run("explain --spl 'a | transaction x'").code, 4);
+  Outcome o = run("explain");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("-d"), std::string::npos) << o.err;
+  EXPECT_EQ(run("explain -d x --spl y").code, 2);
+}
