@@ -12,15 +12,18 @@ namespace splinter::cim {
 
 // What a CIM field is computed from. The table of rules is data (cim/mappings.cpp).
 enum class RuleKind {
-  Copy,            // first raw field among a, b that is present
+  Copy,            // first raw field among a, b that is present (and, when b is given, a non-empty)
   CopyNotDash,     // as Copy, but "-" counts as absent (Sysmon OriginalFileName)
   Basename,        // text after the last '\' or '/' of raw field a
   Const,           // the constant a
   Lower,           // raw field a in lower case
   DomainUser,      // a if it is already DOMAIN\name, else b\c (4688 Subject fields)
   MapValue,        // raw field a translated by the table b ("from=to;from=to"); unlisted -> absent
+  CopyByFlag,      // raw field b if raw field a is "true", else raw field c
   NameFromCommand, // CIM calc: if still empty, the image name cut from CIM field a (a command line)
   FillUnknown,     // CIM calc: empty or missing -> "unknown"
+  LowerOrUnknown,  // CIM calc: lower case, or "unknown" when empty or missing
+  ZeroIfNotNumber, // CIM calc: if(isnum(x), x, 0)
 };
 
 struct FieldRule {
@@ -55,6 +58,9 @@ struct Dataset {
   std::string_view name;  // "Endpoint.Processes"
   std::vector<std::string_view> fields;   // CIM field names, without the node prefix
   std::vector<FieldRule> calculated;      // data model evals applied after the source rules
+  // The model name alone names its root dataset: datamodel=Network_Traffic is
+  // Network_Traffic.All_Traffic. Empty for datasets that are not a model's root.
+  std::string_view model_root_of;
   int field_index(std::string_view f) const;
   // Index of an inherited metadata field (host, source, sourcetype) for Record::get:
   // they follow the CIM fields. -1 for other names.

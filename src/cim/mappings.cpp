@@ -62,6 +62,25 @@ const std::vector<Dataset>& datasets() {
         {"user", K::FillUnknown},
         {"process_name", K::FillUnknown},
         {"parent_process_name", K::FillUnknown}}},
+      // Splunk_SA_CIM Network_Traffic.json: All_Traffic fields and its fillnull_* calculations.
+      {"Network_Traffic.All_Traffic",
+       {"action", "app", "bytes", "bytes_in", "bytes_out", "channel", "dest", "dest_interface", "dest_ip", "dest_mac",
+        "dest_port", "dest_translated_ip", "dest_translated_port", "dest_zone", "direction", "duration", "dvc",
+        "dvc_ip", "dvc_mac", "dvc_zone", "flow_id", "icmp_code", "icmp_type", "packets", "packets_in", "packets_out",
+        "process_guid", "process_id", "protocol", "protocol_version", "response_time", "rule", "rule_id", "session_id",
+        "src", "src_interface", "src_ip", "src_mac", "src_port", "src_translated_ip", "src_translated_port",
+        "src_zone", "ssid", "tcp_flag", "tos", "transport", "ttl", "user", "vendor_account", "vendor_product", "vlan",
+        "wifi"},
+       {{"action", K::FillUnknown},
+        {"dest", K::FillUnknown},
+        {"dest_port", K::ZeroIfNotNumber},
+        {"dvc", K::FillUnknown},
+        {"rule", K::FillUnknown},
+        {"src", K::FillUnknown},
+        {"src_port", K::ZeroIfNotNumber},
+        {"transport", K::LowerOrUnknown},
+        {"user", K::FillUnknown}},
+       "Network_Traffic"},
   };
   return ds;
 }
@@ -135,6 +154,30 @@ const std::vector<SourceMapping>& source_mappings() {
         {"process_path", K::Copy, "Image"},
         {"process_name", K::Basename, "Image"},
         {"vendor_product", K::Const, "Microsoft Sysmon"}}},
+      // Sysmon network connections (cim-mapping.md 5.2): the add-on's ms-sysmon-network
+      // eventtype carries the network/communicate tags of Network_Traffic. action: the
+      // connection was made ("allowed", as for processes; the CIM calc would say unknown).
+      {"Sysmon EventID 3",
+       "Network_Traffic.All_Traffic",
+       {"Microsoft-Windows-Sysmon/Operational", "Linux-Sysmon/Operational"},
+       {"Microsoft-Windows-Sysmon", "Linux-Sysmon"},
+       {"3"},
+       {{"src_ip", K::Copy, "SourceIp"},
+        {"src", K::Copy, "SourceHostname", "SourceIp"},
+        {"src_port", K::Copy, "SourcePort"},
+        {"dest_ip", K::Copy, "DestinationIp"},
+        {"dest", K::Copy, "DestinationHostname", "DestinationIp"},
+        {"dest_port", K::Copy, "DestinationPort"},
+        {"transport", K::Copy, "Protocol"},
+        {"direction", K::MapValue, "Initiated", "true=outbound;false=inbound"},
+        {"protocol", K::CopyByFlag, "Initiated", "DestinationPortName", "SourcePortName"},
+        {"app", K::Copy, "Image"},
+        {"process_id", K::Copy, "ProcessId"},
+        {"process_guid", K::Copy, "ProcessGuid"},
+        {"user", K::Copy, "User"},
+        {"dvc", K::Copy, "Computer"},
+        {"action", K::Const, "allowed"},
+        {"vendor_product", K::Const, "Microsoft Sysmon"}}},
       // Sysmon file events: 11 created, 23/26 deleted (cim-mapping.md 5.3).
       {"Sysmon EventID 11/23/26",
        "Endpoint.Filesystem",
@@ -200,7 +243,7 @@ bool metadata_value(const io::Event& e, std::string_view name, Value& out) {
 
 const Dataset* find_dataset(std::string_view name) {
   for (auto& d : datasets())
-    if (iequals(d.name, name)) return &d;
+    if (iequals(d.name, name) || (!d.model_root_of.empty() && iequals(d.model_root_of, name))) return &d;
   return nullptr;
 }
 

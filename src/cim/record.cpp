@@ -102,6 +102,7 @@ static void apply(const FieldRule& r, const io::Event& e, Record& rec, Value& ou
         const std::string_view* v = e.get(name);
         if (!v) continue;
         if (r.kind == RuleKind::CopyNotDash && *v == "-") continue;
+        if (v->empty() && name == r.a && !r.b.empty()) continue;  // coalesce(a, b): an empty a falls through
         set(*v);
         return;
       }
@@ -147,9 +148,23 @@ static void apply(const FieldRule& r, const io::Event& e, Record& rec, Value& ou
       if (!name.empty()) set(name);
       return;
     }
+    case RuleKind::CopyByFlag: {
+      const std::string_view* flag = e.get(r.a);
+      if (const std::string_view* v = e.get(flag && iequals(*flag, "true") ? r.b : r.c)) set(*v);
+      return;
+    }
     case RuleKind::FillUnknown:
       if (out.is_null() || (out.type == Value::Type::Str && out.str.empty())) set("unknown");
       return;
+    case RuleKind::LowerOrUnknown:
+      if (out.is_null() || (out.type == Value::Type::Str && out.str.empty())) set("unknown");
+      else if (out.type == Value::Type::Str) out.str = to_lower(out.str);
+      return;
+    case RuleKind::ZeroIfNotNumber: {
+      double x;
+      if (out.is_null() || !out.as_number(x)) set("0");
+      return;
+    }
   }
 }
 

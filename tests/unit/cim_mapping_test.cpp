@@ -80,9 +80,19 @@ TEST(CimProcesses, Security4688UserFromSubject) {
 
 TEST(CimProcesses, OtherEventsAreNotRouted) {
   Mapped m;
-  m.e.add("EventID", "3");
+  m.e.add("EventID", "5");  // process terminated: no CIM dataset
   m.e.add("Channel", "Microsoft-Windows-Sysmon/Operational");
   EXPECT_EQ(m.get("dest"), "<not routed>");
+  // A network connection goes to Network_Traffic, the model's root dataset.
+  Mapped net;
+  net.e.add("EventID", "3");
+  net.e.add("Channel", "Microsoft-Windows-Sysmon/Operational");
+  net.e.add("DestinationPort", "443");
+  EXPECT_EQ(net.get("dest_port"), "443");
+  EXPECT_EQ(std::string(net.routed[0]->dataset), "Network_Traffic.All_Traffic");
+  EXPECT_EQ(cim::find_dataset("network_traffic"), cim::find_dataset("Network_Traffic.All_Traffic"));
+  EXPECT_EQ(net.get("dest"), "unknown");  // All_Traffic_fillnull_dest
+  EXPECT_EQ(net.get("transport"), "unknown");
   Mapped n;
   n.e.add("EventID", "1");
   n.e.add("Channel", "Application");  // EventID 1 of another provider
