@@ -13,7 +13,8 @@ bool parse_agg_func(const std::string& name, AggFunc& out) {
       {"distinct_count", AggFunc::Dc}, {"earliest", AggFunc::Earliest}, {"latest", AggFunc::Latest},
       {"sum", AggFunc::Sum},     {"avg", AggFunc::Avg},       {"mean", AggFunc::Avg},
       {"list", AggFunc::List},   {"first", AggFunc::First},   {"last", AggFunc::Last},
-      {"range", AggFunc::Range},
+      {"range", AggFunc::Range}, {"stdev", AggFunc::Stdev},   {"stdevp", AggFunc::Stdevp},
+      {"var", AggFunc::Var},     {"varp", AggFunc::Varp},
   };
   auto it = m.find(name);
   if (it == m.end()) return false;
@@ -22,6 +23,7 @@ bool parse_agg_func(const std::string& name, AggFunc& out) {
 }
 
 void GroupTable::add(FieldAccess& f, int64_t time_us) {
+  hit_.clear();
   cur_.resize(spec_.by.size());
   add_key(f, time_us, 0);
 }
@@ -44,9 +46,12 @@ void GroupTable::add_key(FieldAccess& f, int64_t time_us, size_t i) {
       Group g;
       g.keys = cur_;
       g.states.resize(spec_.aggs.size());
+      g.index = order_.size();
       it = groups_.emplace(key_, std::move(g)).first;
       order_.push_back(key_);
+      by_index_.push_back(&it->second);
     }
+    hit_.push_back(it->second.index);
     update(it->second, f, time_us);
     return;
   }
@@ -94,7 +99,15 @@ void GroupTable::update(Group& g, FieldAccess& f, int64_t time_us) {
         case AggFunc::Range:
         case AggFunc::Sum:
         case AggFunc::Avg:
+        case AggFunc::Stdev:
+        case AggFunc::Stdevp:
+        case AggFunc::Var:
+        case AggFunc::Varp:
           if (numeric) {
+            ++s.n_num;
+            const double d = x - s.mean;
+            s.mean += d / static_cast<double>(s.n_num);
+            s.m2 += d * (x - s.mean);
             if (!s.has_num) s.num_min = s.num_max = x;
             s.num_min = std::min(s.num_min, x);
             s.num_max = std::max(s.num_max, x);
@@ -168,58 +181,79 @@ std::vector<Row> GroupTable::rows() const {
       else
         r.fields.emplace_back(spec_.by_names[i], Value::of(g.keys[i]));
     }
-    for (size_t a = 0; a < spec_.aggs.size(); ++a) {
-      const AggSpec& spec = spec_.aggs[a];
-      const State& s = g.states[a];
-      Value v;
-      switch (spec.func) {
-        case AggFunc::Count: v = Value::of(static_cast<double>(s.count)); break;
-        case AggFunc::Min:
-          if (s.has_num) v = s.all_times ? Value::of_time_us(s.us_min) : Value::of(s.num_min);
-          else if (s.has_str) v = Value::of(s.str_min);
-          break;
-        case AggFunc::Max:
-          // Splunk: numbers are compared as numbers; strings only when no value is numeric.
-          if (s.has_num) v = s.all_times ? Value::of_time_us(s.us_max) : Value::of(s.num_max);
-          else if (s.has_str) v = Value::of(s.str_max);
-          break;
-        case AggFunc::Range:
-          if (s.has_num) v = Value::of(s.num_max - s.num_min);
-          break;
-        case AggFunc::Sum:
-          if (s.has_num) v = Value::of(s.sum);
-          break;
-        case AggFunc::Avg:
-          if (s.has_num && s.count) v = Value::of(s.sum / static_cast<double>(s.count));
-          break;
-        case AggFunc::Values:
-          if (!s.distinct.empty()) {
-            v.type = s.distinct.size() == 1 ? Value::Type::Str : Value::Type::Multi;
-            if (s.distinct.size() == 1) v.str = *s.distinct.begin();
-            else v.multi.assign(s.distinct.begin(), s.distinct.end());
-          }
-          break;
-        case AggFunc::Dc: v = Value::of(static_cast<double>(s.distinct.size())); break;
-        case AggFunc::List:
-          if (!s.list.empty()) {
-            v.type = Value::Type::Multi;
-            v.multi = s.list;
-          }
-          break;
-        case AggFunc::Earliest:
-        case AggFunc::First:
-          if (s.has_time) v = Value::of(s.v_first);
-          break;
-        case AggFunc::Latest:
-        case AggFunc::Last:
-          if (s.has_time) v = Value::of(s.v_last);
-          break;
-      }
-      r.fields.emplace_back(spec.output, std::move(v));
-    }
+    for (size_t a = 0; a < spec_.aggs.size(); ++a) r.fields.emplace_back(spec_.aggs[a].output, result(spec_.aggs[a], g.states[a]));
     out.push_back(std::move(r));
   }
   return out;
+}
+
+std::vector<std::pair<std::string, Value>> GroupTable::aggregates(size_t group) const {
+  std::vector<std::pair<std::string, Value>> out;
+  const Group& g = *by_index_.at(group);
+  for (size_t a = 0; a < spec_.aggs.size(); ++a) out.emplace_back(spec_.aggs[a].output, result(spec_.aggs[a], g.states[a]));
+  return out;
+}
+
+Value GroupTable::result(const AggSpec& spec, const State& s) const {
+  Value v;
+  switch (spec.func) {
+    case AggFunc::Count: v = Value::of(static_cast<double>(s.count)); break;
+    case AggFunc::Min:
+      if (s.has_num) v = s.all_times ? Value::of_time_us(s.us_min) : Value::of(s.num_min);
+      else if (s.has_str) v = Value::of(s.str_min);
+      break;
+    case AggFunc::Max:
+      // Splunk: numbers are compared as numbers; strings only when no value is numeric.
+      if (s.has_num) v = s.all_times ? Value::of_time_us(s.us_max) : Value::of(s.num_max);
+      else if (s.has_str) v = Value::of(s.str_max);
+      break;
+    case AggFunc::Range:
+      if (s.has_num) v = Value::of(s.num_max - s.num_min);
+      break;
+    case AggFunc::Sum:
+      if (s.has_num) v = Value::of(s.sum);
+      break;
+    case AggFunc::Avg:
+      // Over the numeric values only: Splunk's avg ignores values that are not numbers.
+      if (s.n_num) v = Value::of(s.sum / static_cast<double>(s.n_num));
+      break;
+    case AggFunc::Stdev:
+    case AggFunc::Var:
+    case AggFunc::Stdevp:
+    case AggFunc::Varp: {
+      // Splunk (Aggregate functions): stdev/var are the sample statistics, stdevp/varp
+      // the population ones. A sample of one value has no spread: 0, not a division by zero.
+      if (!s.n_num) break;
+      const bool sample = spec.func == AggFunc::Stdev || spec.func == AggFunc::Var;
+      const double n = static_cast<double>(s.n_num);
+      const double var = sample ? (s.n_num > 1 ? s.m2 / (n - 1) : 0) : s.m2 / n;
+      v = Value::of(spec.func == AggFunc::Var || spec.func == AggFunc::Varp ? var : std::sqrt(var));
+      break;
+    }
+    case AggFunc::Values:
+      if (!s.distinct.empty()) {
+        v.type = s.distinct.size() == 1 ? Value::Type::Str : Value::Type::Multi;
+        if (s.distinct.size() == 1) v.str = *s.distinct.begin();
+        else v.multi.assign(s.distinct.begin(), s.distinct.end());
+      }
+      break;
+    case AggFunc::Dc: v = Value::of(static_cast<double>(s.distinct.size())); break;
+    case AggFunc::List:
+      if (!s.list.empty()) {
+        v.type = Value::Type::Multi;
+        v.multi = s.list;
+      }
+      break;
+    case AggFunc::Earliest:
+    case AggFunc::First:
+      if (s.has_time) v = Value::of(s.v_first);
+      break;
+    case AggFunc::Latest:
+    case AggFunc::Last:
+      if (s.has_time) v = Value::of(s.v_last);
+      break;
+  }
+  return v;
 }
 
 }  // namespace splinter::exec

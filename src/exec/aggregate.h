@@ -12,7 +12,7 @@
 
 namespace splinter::exec {
 
-enum class AggFunc { Count, Min, Max, Values, Dc, Earliest, Latest, Sum, Avg, List, First, Last, Range };
+enum class AggFunc { Count, Min, Max, Values, Dc, Earliest, Latest, Sum, Avg, List, First, Last, Range, Stdev, Stdevp, Var, Varp };
 
 struct AggSpec {
   AggFunc func = AggFunc::Count;
@@ -51,12 +51,20 @@ class GroupTable {
   // earliest/latest ordering).
   void add(FieldAccess& f, int64_t time_us);
   std::vector<Row> rows() const;
+  // For eventstats: the groups an add() put its event in (indexes for aggregates()),
+  // and one group's aggregate fields without its by-fields.
+  const std::vector<size_t>& last_groups() const { return hit_; }
+  std::vector<std::pair<std::string, Value>> aggregates(size_t group) const;
   size_t size() const { return groups_.size(); }
   uint64_t dropped_groups() const { return dropped_; }
 
  private:
   struct State {
     uint64_t count = 0;
+    // Numeric values only, for avg/stdev/var (Welford's running mean and sum of squared
+    // deviations: stable where sum and sum of squares would cancel).
+    uint64_t n_num = 0;
+    double mean = 0, m2 = 0;
     bool has_num = false, has_str = false;
     double num_min = 0, num_max = 0, sum = 0;
     // While every number seen is a time: min/max in exact microseconds, which the
@@ -73,6 +81,7 @@ class GroupTable {
   struct Group {
     std::vector<std::string> keys;
     std::vector<State> states;
+    size_t index = 0;  // first-seen order
   };
   struct Hash {
     using is_transparent = void;
@@ -80,10 +89,13 @@ class GroupTable {
   };
   void add_key(FieldAccess& f, int64_t time_us, size_t i);
   void update(Group& g, FieldAccess& f, int64_t time_us);
+  Value result(const AggSpec& spec, const State& s) const;
 
   GroupSpec spec_;
   std::unordered_map<std::string, Group, Hash, std::equal_to<>> groups_;
   std::vector<std::string> order_;  // keys in first-seen order, for stable output
+  std::vector<const Group*> by_index_;  // groups in first-seen order (map nodes do not move)
+  std::vector<size_t> hit_;
   std::vector<std::string> cur_;    // current by-values while expanding multivalue keys
   std::string key_;
   uint64_t dropped_ = 0;

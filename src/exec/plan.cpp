@@ -268,27 +268,75 @@ class FieldsOp : public RowOp {
   bool remove_, table_;
 };
 
+// The group table of stats and eventstats: aggregations, by-fields, and _time as the
+// event time (for earliest/latest and a by _time span=).
+GroupSpec stats_group(const spl::StatsCommand& c, RowFields& fields, size_t pos) {
+  GroupSpec g;
+  g.aggs = compile_aggs(c.aggregations, fields);
+  for (auto& b : c.by) g.by.push_back(fields.resolve(b)), g.by_names.push_back(b);
+  g.time_field = fields.resolve("_time");
+  // "by _time span=1h" bins _time as tstats does (the parser keeps span among the options).
+  for (auto& [k, v] : c.options)
+    if (k == "span") g.span_us = parse_span(v, c.span_pos ? c.span_pos : pos);
+  return g;
+}
+
+void add_row(GroupTable& t, const RowFields& fields, int time_field, Row& row) {
+  RowAccess a(fields, row);
+  int64_t time_us = 0;
+  if (const Value* v = a.get(time_field)) v->as_time_us(time_us);
+  t.add(a, time_us);
+}
+
 class StatsOp : public RowOp {
  public:
-  StatsOp(const spl::StatsCommand& c, size_t pos) {
-    GroupSpec g;
-    g.aggs = compile_aggs(c.aggregations, fields_);
-    for (auto& b : c.by) g.by.push_back(fields_.resolve(b)), g.by_names.push_back(b);
-    g.time_field = fields_.resolve("_time");
-    // "by _time span=1h" bins _time as tstats does (the parser keeps span among the options).
-    for (auto& [k, v] : c.options)
-      if (k == "span") g.span_us = parse_span(v, c.span_pos ? c.span_pos : pos);
-    spec_ = std::move(g);
+  StatsOp(const spl::StatsCommand& c, size_t pos) : spec_(stats_group(c, fields_, pos)) {}
+  void run(std::vector<Row>& rows) override {
+    GroupTable t(spec_);
+    for (auto& row : rows) add_row(t, fields_, spec_.time_field, row);
+    rows = t.rows();
+  }
+
+ private:
+  RowFields fields_;
+  GroupSpec spec_;
+};
+
+// eventstats: the aggregations of stats, by the same by-clause, written into every row of
+// the group instead of one row per group; an aggregate replaces a field of the same name.
+// Splunk (Search Reference, eventstats): "Only those events that have fields pertinent to
+// the aggregation are used in generating the summary statistics", so a row whose by-field
+// is null is in no group and gets no values (as stats drops it). A row with a multivalue
+// by-field counts in each value's group, as in stats; which aggregates it should carry
+// then is not documented, so it gets none rather than a guess.
+class EventstatsOp : public RowOp {
+ public:
+  EventstatsOp(const spl::StatsCommand& c, size_t pos) {
+    for (auto& [k, v] : c.options) {
+      // allnum=true would withhold numeric results from groups holding any non-number.
+      if (k == "allnum" && (to_lower(v) == "false" || to_lower(v) == "f" || v == "0")) continue;
+      if (k == "allnum") throw spl::Error("eventstats allnum=true is not supported", pos);
+      // Splunk's eventstats by-clause is a plain field list (no span=).
+      throw spl::Error("unsupported eventstats option " + k + "=", k == "span" && c.span_pos ? c.span_pos : pos);
+    }
+    spec_ = stats_group(c, fields_, pos);
   }
   void run(std::vector<Row>& rows) override {
     GroupTable t(spec_);
-    for (auto& row : rows) {
-      RowAccess a(fields_, row);
-      int64_t time_us = 0;
-      if (const Value* v = a.get(spec_.time_field)) v->as_time_us(time_us);
-      t.add(a, time_us);
+    std::vector<long> group(rows.size(), -1);  // -1: in no group (or in several)
+    for (size_t i = 0; i < rows.size(); ++i) {
+      add_row(t, fields_, spec_.time_field, rows[i]);
+      if (t.last_groups().size() == 1) group[i] = static_cast<long>(t.last_groups()[0]);
     }
-    rows = t.rows();
+    std::vector<std::vector<std::pair<std::string, Value>>> results(t.size());
+    for (size_t g = 0; g < t.size(); ++g) results[g] = t.aggregates(g);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (group[i] < 0) continue;
+      for (auto& [name, v] : results[static_cast<size_t>(group[i])]) {
+        if (v.is_null()) rows[i].erase(name);
+        else rows[i].set(name, v);
+      }
+    }
   }
 
  private:
@@ -843,8 +891,9 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref)
       case CommandKind::Table: plan->ops.push_back(std::make_unique<FieldsOp>(c.fields, true)); break;
       case CommandKind::Fields: plan->ops.push_back(std::make_unique<FieldsOp>(c.fields, false)); break;
       case CommandKind::Stats:
-        if (c.name != "stats") throw spl::Error("command \"" + c.name + "\" is not supported yet", c.span.begin);
-        plan->ops.push_back(std::make_unique<StatsOp>(c.stats, c.span.begin));
+        if (c.name == "stats") plan->ops.push_back(std::make_unique<StatsOp>(c.stats, c.span.begin));
+        else if (c.name == "eventstats") plan->ops.push_back(std::make_unique<EventstatsOp>(c.stats, c.span.begin));
+        else throw spl::Error("command \"" + c.name + "\" is not supported yet", c.span.begin);
         break;
       case CommandKind::Bin: plan->ops.push_back(std::make_unique<BinOp>(c.bin, c.name)); break;
       case CommandKind::Rex:

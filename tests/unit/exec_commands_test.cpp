@@ -1,0 +1,141 @@
+// Row commands beyond the basics (eventstats, mvexpand, makemv) and the statistics they
+// rely on, over hand-made rows: values, row order, and compile errors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "exec/plan.h"
+#include "spl/parser.h"
+
+using namespace splinter;
+using namespace splinter::exec;
+
+namespace {
+
+Row row(std::initializer_list<std::pair<const char*, const char*>> kv) {
+  Row r;
+  for (auto& [k, v] : kv) r.set(k, Value::of(std::string(v)));
+  return r;
+}
+
+Value multi(std::vector<std::string> vs) {
+  Value v;
+  v.type = Value::Type::Multi;
+  v.multi = std::move(vs);
+  return v;
+}
+
+std::vector<Row> run(const std::string& spl, std::vector<Row> rows) {
+  auto plan = compile_plan(spl::parse_pipeline(spl));
+  return run_row_ops(*plan, std::move(rows));
+}
+
+// A field as text; a multivalue joined with '|'; "<null>" when absent.
+std::string text(const Row& r, const char* f) {
+  const Value* v = r.get(f);
+  if (!v || v->is_null()) return "<null>";
+  std::string out;
+  for (auto& t : v->texts()) out += (out.empty() ? "" : "|") + t;
+  return out;
+}
+
+// One field over all rows, comma-separated, in row order.
+std::string column(const std::vector<Row>& rows, const char* f) {
+  std::string out;
+  for (auto& r : rows) out += (out.empty() ? "" : ",") + text(r, f);
+  return out;
+}
+
+std::string compile_error(const std::string& spl) {
+  try {
+    compile_plan(spl::parse_pipeline(spl));
+  } catch (const spl::Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a compile error: " << spl;
+  return "";
+}
+
+}  // namespace
+
+// Splunk (Aggregate functions): stdev/var are the sample statistics, stdevp/varp the
+// population ones; avg is over the numeric values.
+TEST(ExecStats, StdevVarAndAvgOverNumericValues) {
+  std::vector<Row> rows = {row({{"n", "2"}}), row({{"n", "4"}}), row({{"n", "4"}}), row({{"n", "4"}}),
+                           row({{"n", "5"}}), row({{"n", "5"}}), row({{"n", "7"}}), row({{"n", "9"}}),
+                           row({{"n", "n/a"}})};
+  auto out = run("search * | stats avg(n) as a stdev(n) as s stdevp(n) as sp var(n) as v varp(n) as vp count(n) as c", rows);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(text(out[0], "a"), "5");  // 40 / 8: the text value is not counted
+  EXPECT_EQ(text(out[0], "vp"), "4");
+  EXPECT_EQ(text(out[0], "sp"), "2");
+  EXPECT_EQ(text(out[0], "v"), format_number(32.0 / 7));
+  EXPECT_EQ(text(out[0], "s"), format_number(std::sqrt(32.0 / 7)));
+  EXPECT_EQ(text(out[0], "c"), "9");  // count(n) counts every value
+  // One value has no spread; no numeric value gives no result.
+  out = run("search * | stats stdev(n) as s avg(n) as a", {row({{"n", "3"}})});
+  EXPECT_EQ(text(out[0], "s"), "0");
+  out = run("search * | stats stdev(n) as s avg(n) as a", {row({{"n", "x"}})});
+  EXPECT_EQ(text(out[0], "s"), "<null>");
+  EXPECT_EQ(text(out[0], "a"), "<null>");
+}
+
+// Splunk (eventstats): the statistics of stats, "saved in a new field" of every event of
+// its group; the events themselves stay, in their order.
+TEST(ExecEventstats, AddsGroupAggregatesToEveryRowInOrder) {
+  std::vector<Row> rows = {row({{"host", "b"}, {"n", "10"}}), row({{"host", "a"}, {"n", "1"}}),
+                           row({{"host", "b"}, {"n", "30"}}), row({{"host", "a"}, {"n", "3"}})};
+  auto out = run("search * | eventstats avg(n) as avg_n, count, max(n) by host", rows);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(column(out, "host"), "b,a,b,a");
+  EXPECT_EQ(column(out, "n"), "10,1,30,3");
+  EXPECT_EQ(column(out, "avg_n"), "20,2,20,2");
+  EXPECT_EQ(column(out, "count"), "2,2,2,2");
+  EXPECT_EQ(column(out, "max(n)"), "30,3,30,3");
+  // No by clause: one group of all rows.
+  out = run("search * | eventstats sum(n) as total dc(host) as hosts", rows);
+  EXPECT_EQ(column(out, "total"), "44,44,44,44");
+  EXPECT_EQ(column(out, "hosts"), "2,2,2,2");
+  // Several by-fields; the rows after it see the new fields.
+  out = run("search * | eventstats count as c by host n | where c=1 | eventstats count as rows", rows);
+  EXPECT_EQ(column(out, "rows"), "4,4,4,4");
+}
+
+// "Only those events that have fields pertinent to the aggregation are used": a row
+// without the by-field is in no group and gets nothing, but stays in the results.
+TEST(ExecEventstats, RowWithNullByFieldGetsNoValues) {
+  std::vector<Row> rows = {row({{"city", "SF"}, {"age", "25"}}), row({{"city", "SEA"}, {"age", "39"}}),
+                           row({{"city", "SF"}, {"age", "31"}}), row({{"age", "50"}}), row({{"city", "SEA"}})};
+  auto out = run("search * | eventstats avg(age) as avg_age count by city", rows);
+  ASSERT_EQ(out.size(), 5u);
+  EXPECT_EQ(column(out, "avg_age"), "28,39,28,<null>,39");  // SEA's age-less row gets its group's avg
+  EXPECT_EQ(column(out, "count"), "2,2,2,<null>,2");
+}
+
+TEST(ExecEventstats, ReplacesFieldOfTheSameNameAndNullResultRemovesIt) {
+  // ESCU: "eventstats max(enough_data) as enough_data".
+  std::vector<Row> rows = {row({{"enough_data", "0"}, {"s", "x"}}), row({{"enough_data", "1"}, {"s", "y"}}),
+                           row({{"s", "z"}})};
+  auto out = run("search * | eventstats max(enough_data) as enough_data", rows);
+  EXPECT_EQ(column(out, "enough_data"), "1,1,1");
+  out = run("search * | eventstats avg(s) as s", rows);  // no number: avg is null
+  EXPECT_EQ(column(out, "s"), "<null>,<null>,<null>");
+}
+
+TEST(ExecEventstats, MultivalueByFieldCountsInEachGroup) {
+  Row both = row({{"n", "1"}});
+  both.set("k", multi({"a", "b"}));
+  std::vector<Row> rows = {row({{"k", "a"}, {"n", "1"}}), both, row({{"k", "b"}, {"n", "1"}})};
+  auto out = run("search * | eventstats count by k", rows);
+  EXPECT_EQ(column(out, "count"), "2,<null>,2");
+}
+
+TEST(ExecEventstats, UnsupportedOptionsAreRefused) {
+  EXPECT_NE(compile_error("search * | eventstats allnum=true avg(x)").find("allnum=true is not supported"),
+            std::string::npos);
+  EXPECT_NE(compile_error("search * | eventstats count by _time span=1h").find("unsupported eventstats option span="),
+            std::string::npos);
+  EXPECT_NE(compile_error("search * | eventstats sparkline(x)").find("unsupported aggregation"), std::string::npos);
+  auto out = run("search * | eventstats allnum=false count", {row({{"a", "1"}})});
+  EXPECT_EQ(column(out, "count"), "1");
+}
