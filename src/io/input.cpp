@@ -255,7 +255,8 @@ void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats
       size_t q = p;
       while (q < head.size() && (head[q] == ' ' || head[q] == '\t' || head[q] == '\r')) ++q;
       std::string_view rest = head.substr(q);
-      if (rest.starts_with("<Event")) ++xml;
+      // An XML event may follow a syslog prefix (Sysmon for Linux).
+      if (rest.starts_with("<Event") || syslog_event_start(rest) != std::string_view::npos) ++xml;
       else if (rest.starts_with("{\"") || rest.starts_with("[{")) ++json;
       else if (classic_record_at(head, q)) ++classic;
       size_t nl = head.find('\n', q);

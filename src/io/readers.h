@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "io/classic_message.h"
 #include "io/event.h"
 #include "io/input.h"
 #include "io/stream.h"
@@ -40,9 +41,28 @@ class XmlEventParser {
   std::string text_;  // CDATA-stripped text
 };
 
+// One classic WinEventLog text record ("MM/DD/YYYY hh:mm:ss AM" line, Key=Value lines,
+// Message= taking the rest) -> the fields the XML rendering of the event has.
+class ClassicRecordParser {
+ public:
+  // ev is cleared first; on failure returns false and sets error.
+  bool parse(std::string_view rec, Event& ev, std::string& error);
+
+ private:
+  ClassicMessageParser message_;
+  std::vector<std::pair<std::string_view, std::string_view>> pairs_;
+};
+
 // A classic WinEventLog text record starts at v[i]: a "01/14/2021 11:41:39 PM" line
 // followed by a Key=Value line (Splunk's records begin with LogName=). For sniffing.
 bool classic_record_at(std::string_view v, size_t i);
+
+// Where "<Event" starts after a syslog prefix at the start of v (Sysmon for Linux as
+// syslog writes it: "May 16 09:20:11 host sysmon[12]: <Event>", an ISO timestamp
+// instead, or RFC 5424's "<14>1 2024-05-16T09:20:11Z host sysmon 12 - - <Event>"),
+// or npos. Looks at the first line only, at most kMaxSyslogPrefix bytes of it.
+inline constexpr size_t kMaxSyslogPrefix = 512;
+size_t syslog_event_start(std::string_view v);
 
 // scanned (tests): when given, receives the bytes searched for record ends, which
 // stays proportional to the input (each byte is searched about once).

@@ -2,7 +2,8 @@
 // <Event>...</Event> per line, or spread over lines, or several per line, possibly
 // wrapped in <Events>. Splunk's classic "MM/DD/YYYY hh:mm:ss AM" key=value records
 // (sourcetype WinEventLog), alone or interleaved with the XML as some exports have
-// them, are read too; each event records which rendering it came from.
+// them, are read too; each event records which rendering it came from. An event
+// after a syslog prefix on its line (Sysmon for Linux) is read as if the prefix were not there.
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -104,6 +105,26 @@ bool classic_record_at(std::string_view v, size_t i) {
   while (k < v.size() && ((v[k] >= 'A' && v[k] <= 'Z') || (v[k] >= 'a' && v[k] <= 'z') || is_digit(v[k]) || v[k] == '_'))
     ++k;
   return k > nl + 1 && k < v.size() && v[k] == '=';
+}
+
+size_t syslog_event_start(std::string_view v) {
+  constexpr size_t npos = std::string_view::npos;
+  size_t i = 0;
+  if (!v.empty() && v[0] == '<') {  // RFC 5424 <PRI>
+    i = 1;
+    while (i < v.size() && is_digit(v[i])) ++i;
+    if (i == 1 || i >= v.size() || v[i] != '>') return npos;
+    ++i;
+  }
+  // A syslog line starts with its timestamp: a month name ("May") or a year / an RFC 5424 version.
+  if (i >= v.size() || !(is_digit(v[i]) || (v[i] >= 'A' && v[i] <= 'Z'))) return npos;
+  const size_t lim = std::min(v.size(), i + kMaxSyslogPrefix);
+  for (size_t k = i; k < lim; ++k) {
+    const char c = v[k];
+    if (c == '<') return v[k - 1] == ' ' && event_open_at(v, k) ? k : npos;
+    if (c == '\n' || c == '>') return npos;
+  }
+  return npos;
 }
 
 void XmlEventParser::leaf(int level, const Frame& f, std::string_view text, bool self_closing,
@@ -315,6 +336,72 @@ bool XmlEventParser::parse(std::string_view rec, Event& ev, std::string& error) 
   return true;
 }
 
+// "MM/DD/YYYY hh:mm:ss AM" then Key=Value lines; Message= takes the rest, and its
+// body is split into fields as well.
+bool ClassicRecordParser::parse(std::string_view rec, Event& ev, std::string& error) {
+  ev.clear();
+  pairs_.clear();
+  size_t nl = rec.find('\n');
+  std::string_view head = rec.substr(0, nl);
+  std::string_view message;
+  bool has_message = false;
+  size_t p = nl == std::string_view::npos ? rec.size() : nl + 1;
+  while (p < rec.size()) {
+    size_t e = rec.find('\n', p);
+    if (e == std::string_view::npos) e = rec.size();
+    std::string_view ln = rec.substr(p, e - p);
+    if (!ln.empty() && ln.back() == '\r') ln.remove_suffix(1);
+    size_t eq = ln.find('=');
+    if (eq != std::string_view::npos && eq > 0) {
+      std::string_view key = ln.substr(0, eq);
+      bool ident = std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '_';
+      });
+      if (ident && key == "Message") {
+        message = rec.substr(p + eq + 1);
+        while (!message.empty() && is_ws(message.back())) message.remove_suffix(1);
+        has_message = true;
+        break;
+      }
+      if (ident) pairs_.emplace_back(key, ln.substr(eq + 1));
+    }
+    p = e + 1;
+  }
+  auto find = [&](std::string_view k) -> const std::string_view* {
+    for (const auto& kv : pairs_)
+      if (kv.first == k) return &kv.second;
+    return nullptr;
+  };
+  const std::string_view* code = find("EventCode");
+  if (!code) {
+    error = "classic WinEventLog record has no EventCode";
+    return false;
+  }
+  ev.add("EventID", *code);
+  ev.add("EventCode", *code);
+  static constexpr std::pair<std::string_view, std::string_view> kClassic[] = {
+      {"LogName", "Channel"},       {"SourceName", "ProviderName"}, {"ComputerName", "Computer"},
+      {"RecordNumber", "EventRecordID"}, {"Sid", "UserID"},
+  };
+  for (const auto& [from, to] : kClassic)
+    if (const std::string_view* val = find(from)) ev.add(to, *val);
+  // The message's fields stand for the XML EventData, so they come before the
+  // header's own keys: Sysmon's User and EventType (the account, SetValue) win over
+  // the header's User=NOT_TRANSLATED and EventType=4, as in the XML rendering.
+  if (has_message) {
+    const std::string_view* channel = find("LogName");
+    const std::string_view* provider = find("SourceName");
+    message_.parse(channel ? *channel : std::string_view(), provider ? *provider : std::string_view(), *code,
+                   message, ev);
+  }
+  for (const auto& kv : pairs_)
+    if (kv.first != "EventCode" && !ev.get(kv.first)) ev.add(kv.first, kv.second);
+  if (has_message) ev.add("Message", message);
+  ev.time_us = parse_classic_time(head);
+  ev.format = EventFormat::Classic;
+  return true;
+}
+
 namespace {
 
 class XmlStreamReader {
@@ -340,7 +427,14 @@ class XmlStreamReader {
       } else if (classic_start_at(v, 0)) {
         read_classic();
       } else {
-        skip_garbage();
+        ensure(kMaxSyslogPrefix + 8);
+        // A syslog prefix is the transport's, not an event's: skipped, not rejected
+        // (the event's own TimeCreated gives _time).
+        const size_t e = syslog_event_start(sb_.view());
+        if (e != std::string_view::npos)
+          sb_.consume(e);
+        else
+          skip_garbage();
       }
     }
   }
@@ -532,77 +626,11 @@ class XmlStreamReader {
     }
     if (end > kMaxRecordBytes)
       reject(off, line, kRecordTooLarge);
-    else if (parse_classic(sb_.view().substr(0, end)))
+    else if (classic_.parse(sb_.view().substr(0, end), ev_, error_))
       emit(off, line);
     else
       reject(off, line, error_);
     sb_.consume(end);
-  }
-
-  // "MM/DD/YYYY hh:mm:ss AM" then Key=Value lines; Message= takes the rest, and its
-  // body is split into fields as well.
-  bool parse_classic(std::string_view rec) {
-    ev_.clear();
-    pairs_.clear();
-    size_t nl = rec.find('\n');
-    std::string_view head = rec.substr(0, nl);
-    std::string_view message;
-    bool has_message = false;
-    size_t p = nl == std::string_view::npos ? rec.size() : nl + 1;
-    while (p < rec.size()) {
-      size_t e = rec.find('\n', p);
-      if (e == std::string_view::npos) e = rec.size();
-      std::string_view ln = rec.substr(p, e - p);
-      if (!ln.empty() && ln.back() == '\r') ln.remove_suffix(1);
-      size_t eq = ln.find('=');
-      if (eq != std::string_view::npos && eq > 0) {
-        std::string_view key = ln.substr(0, eq);
-        bool ident = std::all_of(key.begin(), key.end(), [](char c) {
-          return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '_';
-        });
-        if (ident && key == "Message") {
-          message = rec.substr(p + eq + 1);
-          while (!message.empty() && is_ws(message.back())) message.remove_suffix(1);
-          has_message = true;
-          break;
-        }
-        if (ident) pairs_.emplace_back(key, ln.substr(eq + 1));
-      }
-      p = e + 1;
-    }
-    auto find = [&](std::string_view k) -> const std::string_view* {
-      for (const auto& kv : pairs_)
-        if (kv.first == k) return &kv.second;
-      return nullptr;
-    };
-    const std::string_view* code = find("EventCode");
-    if (!code) {
-      error_ = "classic WinEventLog record has no EventCode";
-      return false;
-    }
-    ev_.add("EventID", *code);
-    ev_.add("EventCode", *code);
-    static constexpr std::pair<std::string_view, std::string_view> kClassic[] = {
-        {"LogName", "Channel"},       {"SourceName", "ProviderName"}, {"ComputerName", "Computer"},
-        {"RecordNumber", "EventRecordID"}, {"Sid", "UserID"},
-    };
-    for (const auto& [from, to] : kClassic)
-      if (const std::string_view* val = find(from)) ev_.add(to, *val);
-    // The message's fields stand for the XML EventData, so they come before the
-    // header's own keys: Sysmon's User and EventType (the account, SetValue) win over
-    // the header's User=NOT_TRANSLATED and EventType=4, as in the XML rendering.
-    if (has_message) {
-      const std::string_view* channel = find("LogName");
-      const std::string_view* provider = find("SourceName");
-      message_.parse(channel ? *channel : std::string_view(), provider ? *provider : std::string_view(), *code,
-                     message, ev_);
-    }
-    for (const auto& kv : pairs_)
-      if (kv.first != "EventCode" && !ev_.get(kv.first)) ev_.add(kv.first, kv.second);
-    if (has_message) ev_.add("Message", message);
-    ev_.time_us = parse_classic_time(head);
-    ev_.format = EventFormat::Classic;
-    return true;
   }
 
   StreamBuffer& sb_;
@@ -612,9 +640,8 @@ class XmlStreamReader {
   uint64_t* scanned_;  // optional: bytes read_event() searched for record ends
   Event ev_;
   XmlEventParser parser_;
-  ClassicMessageParser message_;
+  ClassicRecordParser classic_;
   std::string error_;
-  std::vector<std::pair<std::string_view, std::string_view>> pairs_;
 };
 
 }  // namespace

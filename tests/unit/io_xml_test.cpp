@@ -1,6 +1,7 @@
 // XmlWinEventLog reader: raw values (entities kept), layouts, damage and resync.
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <string>
 
 #include "io/readers.h"
@@ -371,6 +372,69 @@ TEST(IoXmlCases, C03UnicodeKept) {
   auto st = read_inputs({p}, s);
   ASSERT_EQ(s.events.size(), 3u);
   EXPECT_NE(s.events[0].at("CommandLine").find("\xE2\x80"), std::string::npos);  // dash bytes
+}
+
+// Sysmon for Linux as syslog writes it: the XML event after a syslog prefix (BSD or ISO
+// timestamp, tag with or without [pid], RFC 5424 with <PRI>). The file is sniffed as
+// XML, the prefix skipped (not rejected) and _time is the event's own TimeCreated.
+TEST(IoXml, SyslogPrefixedSysmonForLinux) {
+  const std::string prefixes[] = {
+      "May 16 09:20:11 ubuntu01 sysmon: ",
+      "May  6 09:20:11 ubuntu01 sysmon[1234]: ",
+      "2024-05-16T11:20:11.529000+02:00 ubuntu01 sysmon[1234]: ",
+      "<14>1 2024-05-16T09:20:11.529Z ubuntu01 sysmon 1234 - [meta seq=\"1\"] ",
+  };
+  std::string text;
+  std::vector<size_t> event_at;  // offset of each "<Event"
+  for (size_t i = 0; i < std::size(prefixes); ++i) {
+    event_at.push_back(text.size() + prefixes[i].size());
+    text += prefixes[i] + event_xml(std::to_string(i + 1), "curl -s http://x.example.test/a.sh",
+                                    "2024-05-16T09:20:11.529000Z") + "\n";
+  }
+  CollectSink bare;
+  read_text(event_xml("1", "curl -s http://x.example.test/a.sh", "2024-05-16T09:20:11.529000Z"), bare);
+  ASSERT_EQ(bare.events.size(), 1u);
+  for (size_t chunk : {size_t(1) << 20, size_t(64), size_t(7)}) {
+    SCOPED_TRACE(chunk);
+    StreamRun r;
+    read_stream(text, r, chunk);
+    EXPECT_TRUE(r.sink.problems.empty()) << r.sink.problems[0].what;
+    ASSERT_EQ(r.sink.events.size(), std::size(prefixes));
+    for (size_t i = 0; i < std::size(prefixes); ++i) {
+      const StoredEvent& e = r.sink.events[i];
+      EXPECT_EQ(e.at("EventID"), std::to_string(i + 1));
+      EXPECT_EQ(e.time_us, bare.events[0].time_us);
+      EXPECT_EQ(e.fields.size(), bare.events[0].fields.size());
+      EXPECT_EQ(e.at("CommandLine"), "curl -s http://x.example.test/a.sh");
+      EXPECT_EQ(e.line, i + 1);
+      EXPECT_EQ(e.offset, event_at[i]);
+    }
+  }
+  CollectSink s;
+  FileStats st;
+  read_text(text, s, &st);
+  EXPECT_EQ(st.format, Format::XmlWinEventLog);
+  EXPECT_EQ(st.parsed, std::size(prefixes));
+  EXPECT_TRUE(s.problems.empty());
+}
+
+// What is not a syslog prefix stays text between events (rejected, as before).
+TEST(IoXml, NotASyslogPrefix) {
+  EXPECT_EQ(syslog_event_start("May 16 09:20:11 h sysmon: <Event>"), 26u);
+  EXPECT_EQ(syslog_event_start("<14>1 2024-05-16T09:20:11Z h sysmon 1 - - <Event>"), 42u);
+  EXPECT_EQ(syslog_event_start("lowercase text <Event>"), std::string_view::npos);
+  EXPECT_EQ(syslog_event_start("May 16 h sysmon:<Event>"), std::string_view::npos);  // glued to the tag
+  EXPECT_EQ(syslog_event_start("May 16 h <b> x <Event>"), std::string_view::npos);
+  EXPECT_EQ(syslog_event_start("May 16 h\n<Event>"), std::string_view::npos);
+  EXPECT_EQ(syslog_event_start("May 16 h <EventData>"), std::string_view::npos);
+  EXPECT_EQ(syslog_event_start("<14 May <Event>"), std::string_view::npos);
+  EXPECT_EQ(syslog_event_start(std::string(600, 'A') + " <Event>"), std::string_view::npos);
+  CollectSink s;
+  FileStats st;
+  auto ev = read_text(event_xml("1", "a") + "\nnot syslog: " + event_xml("2", "b") + "\n", s, &st);
+  ASSERT_EQ(ev.size(), 2u);
+  ASSERT_EQ(s.problems.size(), 1u);
+  EXPECT_EQ(s.problems[0].what, "unexpected text between events");
 }
 
 }  // namespace
