@@ -2,6 +2,8 @@
 // array of records. A string-aware depth scanner splits top-level values out of the
 // stream (records may span chunks); each record is parsed with simdjson (DOM, one
 // reused parser) and mapped onto the canonical Windows field names by kRules.
+// Wrappers are looked through: Elasticsearch's _source (dump lines, _search hits) and
+// Splunk export / HEC rows, whose event text (_raw) the XML or classic parser reads.
 #include <simdjson.h>
 
 #include <algorithm>
@@ -29,6 +31,7 @@ enum class Op : uint8_t {
   UserData,  // object at pointer: every leaf -> its tag name
   UserJoin,  // ECS user.domain + "\" + user.name -> User (Winlogbeat 8 only)
   FlatTop,   // NXLog-style flat record: every top-level scalar -> its own name
+  EcsCode,   // like EventId, but only in a Winlogbeat document (see windows_doc)
 };
 
 struct JsonRule {
@@ -90,6 +93,9 @@ constexpr JsonRule kRules[] = {
     {"/UserID", "UserID", Op::Value},
     {"/ExecutionProcessID", "ProcessID", Op::Value},
     {"/ExecutionThreadID", "ThreadID", Op::Value},
+    // ECS: Winlogbeat documents whose winlog.event_id an ingest pipeline dropped
+    {"/event/code", "EventID", Op::EcsCode},
+    {"/event/provider", "ProviderName", Op::Value},
     // Event payloads under their own names
     {"/Event/EventData", "", Op::Expand},
     {"/Event/UserData", "", Op::UserData},
@@ -116,25 +122,64 @@ constexpr JsonRule kRules[] = {
 // Time sources in priority order (all UTC; NXLog's local EventTime comes last).
 constexpr std::string_view kTimeFields[] = {"SystemTime", "UtcTime", "@timestamp", "TimeCreated",
                                             "EventTime"};
+// NXLog's EventTime is the sender's local time; without an offset its zone is unknown.
+constexpr std::string_view kLocalTimeField = "EventTime";
+
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// A numeric @timestamp (some shippers write epoch numbers, "1715857809812"), seconds or
+// milliseconds told apart by magnitude: 1e11 as seconds is the year 5138, as ms March
+// 1973, so no plausible log time is ambiguous. A fraction is kept; anything else: kNoTime.
+int64_t epoch_time(std::string_view s) {
+  size_t i = 0;
+  int64_t whole = 0;
+  for (; i < s.size() && is_digit(s[i]); ++i) {
+    if (i == 15) return kNoTime;  // past any ms time (and would overflow as microseconds)
+    whole = whole * 10 + (s[i] - '0');
+  }
+  if (i == 0) return kNoTime;
+  const int64_t unit_us = whole >= 100'000'000'000 ? 1000 : 1000000;
+  int64_t us = whole * unit_us;
+  if (i < s.size() && s[i] == '.') {
+    for (int64_t scale = unit_us / 10; ++i < s.size() && is_digit(s[i]); scale /= 10) us += (s[i] - '0') * scale;
+  }
+  return i == s.size() ? us : kNoTime;
+}
+
+// s parsed with parse_iso_time: does it carry a zone ('Z', an offset, "UTC")?
+bool iso_has_zone(std::string_view s) {
+  while (!s.empty() && is_ws(s.back())) s.remove_suffix(1);
+  while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
+  size_t p = 19;  // past "YYYY-MM-DDThh:mm:ss"
+  if (p < s.size() && (s[p] == '.' || s[p] == ',')) ++p;
+  while (p < s.size() && is_digit(s[p])) ++p;
+  return p < s.size();
+}
 
 class JsonMapper {
  public:
   void map(element root, Event& ev) {
     ev_ = &ev;
+    local_time = false;
     index_top(root);
     for (const JsonRule& r : kRules) apply(root, r);
     path_.clear();
     leaves(root, 0);
     for (std::string_view tf : kTimeFields) {
       if (const std::string_view* v = ev.get(tf)) {
-        int64_t t = parse_iso_time(*v);
+        int64_t t = tf == "@timestamp" ? epoch_time(*v) : kNoTime;
+        if (t == kNoTime) t = parse_iso_time(*v);
         if (t != kNoTime) {
           ev.time_us = t;
+          local_time = tf == kLocalTimeField && !iso_has_zone(*v);
           break;
         }
       }
     }
   }
+  // Set by map(): _time came from a local time without a zone (read as UTC).
+  bool local_time = false;
 
  private:
   // The rules name few distinct top-level keys; one pass over the record's top level
@@ -242,6 +287,9 @@ class JsonMapper {
       case Op::Value:
         if (text(e, val_)) add_if_absent(r.field, val_);
         break;
+      case Op::EcsCode:
+        if (ev_->get("EventID") || !windows_doc(root)) break;
+        [[fallthrough]];
       case Op::EventId:
         if (!ev_->get("EventID") && text(e, val_)) {
           ev_->add("EventID", val_);
@@ -263,6 +311,15 @@ class JsonMapper {
       }
       case Op::FlatTop: break;
     }
+  }
+
+  // ECS event.code is any source's event code; it is a Windows EventID only in a
+  // Winlogbeat document (a winlog object, or agent.type "winlogbeat").
+  static bool windows_doc(element root) {
+    element tmp;
+    std::string_view agent;
+    return root.at_pointer("/winlog").get(tmp) == simdjson::SUCCESS ||
+           (root.at_pointer("/agent/type").get_string().get(agent) == simdjson::SUCCESS && agent == "winlogbeat");
   }
 
   // evtx_dump <Data> item: {"#attributes":{"Name":..},"#text":..} or a bare value.
@@ -357,8 +414,6 @@ class JsonMapper {
   std::vector<bool> found_;
 };
 
-inline bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
 struct ByteClass {
   bool v[256] = {};
   constexpr ByteClass(std::string_view chars) {
@@ -447,11 +502,25 @@ class JsonStreamReader {
       } else if (c == ']' && in_array) {
         sb_.consume(1);
         in_array = false;
+      } else if (in_array) {
+        // One element is one record: the rest of the array (often all on this line)
+        // is still read.
+        if (c == '[')
+          read_record(true);
+        else
+          skip_scalar();
       } else {
         reject(sb_.offset(), sb_.line(), "expected a JSON object");
         discard_line();
       }
     }
+    if (unmapped_)
+      warn(unmapped_at_, std::to_string(unmapped_) +
+                             " JSON record(s) in no recognised Windows event layout (first at line " +
+                             std::to_string(unmapped_at_.second) + "): no EventID, so no CIM data model sees them");
+    if (local_time_)
+      warn(local_time_at_, std::to_string(local_time_) + " event(s) took _time from " +
+                               std::string(kLocalTimeField) + ", which has no time zone; read as UTC");
   }
 
  private:
@@ -464,6 +533,47 @@ class JsonStreamReader {
       if (sb_.avail() > 0) return true;
       if (!sb_.fill()) return false;
     }
+  }
+
+  // A scalar element of a top-level array (null, 1, "text", or stray text up to the
+  // next ',' ']' or line end): rejected as one record.
+  void skip_scalar() {
+    const uint64_t off = sb_.offset(), line = sb_.line();
+    const char c0 = sb_.data()[0];
+    const char* kind = c0 == '"' ? "a string" : c0 == 'n' ? "null" : c0 == 't' || c0 == 'f' ? "a boolean"
+                       : c0 == '-' || is_digit(c0)          ? "a number"
+                                                            : "other text";
+    bool in_str = c0 == '"', esc = false, done = false;
+    size_t i = in_str ? 1 : 0;
+    while (!done) {
+      std::string_view v = sb_.view();
+      for (; i < v.size() && !done; ++i) {
+        const char c = v[i];
+        if (c == '\n') done = true;  // an unterminated string ends at the line
+        else if (in_str) {
+          if (esc) esc = false;
+          else if (c == '\\') esc = true;
+          else if (c == '"') done = true;
+        } else if (c == ',' || c == ']' || c == '{' || c == '[') {
+          done = true;
+          --i;  // not part of this element
+        }
+      }
+      sb_.consume(i);
+      i = 0;
+      if (!done && !sb_.fill()) break;
+    }
+    reject(off, line, std::string("expected a JSON object, found ") + kind + " (array element skipped)");
+  }
+
+  void warn(std::pair<uint64_t, uint64_t> at, std::string what) {
+    InputProblem p;
+    p.file = path_;
+    p.offset = at.first;
+    p.line = at.second;
+    p.what = std::move(what);
+    p.warning = true;
+    sink_.on_problem(p);
   }
 
   void discard_line() {
@@ -490,7 +600,9 @@ class JsonStreamReader {
     sink_.on_problem(p);
   }
 
-  void read_record() {
+  // array_element: the value is an array inside the top-level array; it is rejected
+  // whole once its end is found.
+  void read_record(bool array_element = false) {
     const uint64_t off = sb_.offset(), line = sb_.line();
     size_t i = 0;
     int depth = 0;
@@ -539,6 +651,8 @@ class JsonStreamReader {
             // The limit holds however the window happened to be filled.
             if (i + 1 > kMaxRecordBytes)
               reject(off, line, kRecordTooLarge);
+            else if (array_element)
+              reject(off, line, "expected a JSON object, found an array (array element skipped)");
             else
               parse(v.substr(0, i + 1), off, line);
             sb_.consume(i + 1);
@@ -585,9 +699,67 @@ class JsonStreamReader {
       reject(off, line, std::string("invalid JSON: ") + simdjson::error_message(err));
       return;
     }
+    // An Elasticsearch _search response: every hit is an event.
+    simdjson::dom::array hits;
+    if (root.at_pointer("/hits/hits").get_array().get(hits) == simdjson::SUCCESS) {
+      for (element hit : hits) document(hit, off, line);
+      return;
+    }
+    document(root, off, line);
+  }
+
+  // One record's document: a shipper layout, or a wrapper around one.
+  void document(element doc, uint64_t off, uint64_t line) {
+    if (doc.type() != element_type::OBJECT) {
+      reject(off, line, "expected a JSON object in hits.hits");
+      return;
+    }
+    element inner;
+    std::string_view raw;
+    // Elasticsearch documents (search hits, elasticdump lines) hold the event in
+    // _source; Splunk's REST export API wraps each row as {"result":{"_raw":..}}.
+    if (doc["_source"].get(inner) == simdjson::SUCCESS && inner.type() == element_type::OBJECT)
+      doc = inner;
+    else if (doc.at_pointer("/result/_raw").get(inner) == simdjson::SUCCESS)
+      doc = doc["result"].value_unsafe();
+    // Splunk's JSON export (_raw) and HEC payloads ("event" as text) carry the event as
+    // the text Splunk indexed: read it as the XML or classic reader would.
+    if (doc["_raw"].get_string().get(raw) == simdjson::SUCCESS) {
+      raw_event("_raw", raw, off, line, true);
+      return;
+    }
+    if (doc["event"].get_string().get(raw) == simdjson::SUCCESS && raw_event("event", raw, off, line, false)) return;
     ev_.clear();
-    mapper_.map(root, ev_);
+    mapper_.map(doc, ev_);
     ev_.format = EventFormat::Json;
+    if (!ev_.get("EventID") && !unmapped_++) unmapped_at_ = {off, line};
+    if (mapper_.local_time && !local_time_++) local_time_at_ = {off, line};
+    emit(off, line);
+  }
+
+  // Event text in JSON member `name`: false (nothing done) if it is neither rendering
+  // and not required; a required one is rejected then.
+  bool raw_event(std::string_view name, std::string_view raw, uint64_t off, uint64_t line, bool required) {
+    while (!raw.empty() && is_ws(raw.front())) raw.remove_prefix(1);
+    while (!raw.empty() && is_ws(raw.back())) raw.remove_suffix(1);
+    bool ok;
+    if (raw.starts_with("<Event"))
+      ok = xml_.parse(raw, ev_, error_);
+    else if (classic_record_at(raw, 0))
+      ok = classic_.parse(raw, ev_, error_);
+    else if (required) {
+      reject(off, line, std::string(name) + " holds neither an XML <Event> nor a classic WinEventLog record");
+      return true;
+    } else
+      return false;
+    if (ok)
+      emit(off, line);
+    else
+      reject(off, line, "in " + std::string(name) + ": " + error_);
+    return true;
+  }
+
+  void emit(uint64_t off, uint64_t line) {
     ev_.offset = off;
     ev_.line = line;
     ++st_.read;
@@ -603,6 +775,13 @@ class JsonStreamReader {
   std::string repaired_;
   JsonMapper mapper_;
   Event ev_;
+  XmlEventParser xml_;
+  ClassicRecordParser classic_;
+  std::string error_;
+  // Per file, said once at the end: records with no EventID, and times taken from a
+  // zone-less local field; each with where the first one was (offset, line).
+  uint64_t unmapped_ = 0, local_time_ = 0;
+  std::pair<uint64_t, uint64_t> unmapped_at_, local_time_at_;
 };
 
 }  // namespace

@@ -30,7 +30,12 @@ void expect_clean(const std::string& dir, uint64_t min_events, const std::string
     EXPECT_EQ(st.read, st.parsed + st.rejected);
     total += st.parsed;
   }
-  for (const auto& p : s.problems) ADD_FAILURE() << p.file << ":" << p.line << ": " << p.what;
+  for (const auto& p : s.problems) {
+    // NXLog samples whose events carry no UTC time take _time from the zone-less local
+    // EventTime: said as a warning, true of the data, not damage.
+    if (p.warning && p.what.find("which has no time zone") != std::string::npos) continue;
+    ADD_FAILURE() << p.file << ":" << p.line << ": " << p.what;
+  }
   EXPECT_GE(total, min_events);
   size_t no_time = 0, no_id = 0;
   for (const auto& e : s.events) {

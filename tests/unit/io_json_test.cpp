@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <iterator>
 #include <string>
 
 #include "io_test_util.h"
@@ -121,7 +122,11 @@ TEST(IoJson, TopLevelArrayAndWinlogbeat6) {
   FileStats st;
   auto ev = read_json_text(text, s, &st);
   ASSERT_EQ(ev.size(), 2u) << (s.problems.empty() ? "" : s.problems[0].what);
-  EXPECT_TRUE(s.problems.empty());
+  // Only the NXLog record's time is in doubt: its EventTime has no zone.
+  ASSERT_EQ(s.problems.size(), 1u);
+  EXPECT_TRUE(s.problems[0].warning);
+  EXPECT_EQ(s.problems[0].what, "1 event(s) took _time from EventTime, which has no time zone; read as UTC");
+  EXPECT_EQ(s.problems[0].line, 5u);
   EXPECT_EQ(ev[0].at("EventID"), "3");
   EXPECT_EQ(ev[0].at("Computer"), "W6");
   EXPECT_EQ(ev[0].at("Channel"), "Microsoft-Windows-Sysmon/Operational");
@@ -168,6 +173,199 @@ TEST(IoJson, BrokenRecordsRejectedAndNextRead) {
   EXPECT_EQ(st.read, 7u);
   EXPECT_EQ(st.parsed, 3u);
   EXPECT_EQ(st.rejected, 4u);
+}
+
+// A winlogbeat 7 Sysmon 1 document; extra is spliced into the top level.
+std::string wlb(const std::string& pid, const std::string& extra = "") {
+  return R"({"@timestamp": "2024-05-16T09:20:11.532Z", "agent": {"type": "winlogbeat"}, )" + extra +
+         R"("winlog": {"channel": "Microsoft-Windows-Sysmon/Operational", "event_id": 1, )"
+         R"("provider_name": "Microsoft-Windows-Sysmon", "event_data": {"ProcessId": ")" +
+         pid + R"(", "Image": "C:\\a.exe"}}})";
+}
+
+// Bug: one non-object element of a one-line array made every later element vanish
+// uncounted (the reader resynchronised on the next line). Each such element is one
+// rejected record at its own offset; the rest of the array is read.
+TEST(IoJson, ArrayNonObjectElementsRejectedOneEach) {
+  const std::string text = "[" + wlb("1") + ", null, 12.5, \"a,]\\\"b\", [" + wlb("9") + ", 3], true, " + wlb("2") +
+                           ", {}]\n" + "[" + wlb("4") + ",\n  \"x\"\n, " + wlb("5") + "]";
+  CollectSink s;
+  FileStats st;
+  auto ev = read_json_text(text, s, &st);
+  ASSERT_EQ(ev.size(), 5u);
+  EXPECT_EQ(ev[0].at("ProcessId"), "1");
+  EXPECT_EQ(ev[1].at("ProcessId"), "2");
+  EXPECT_EQ(ev[2].get("EventID"), nullptr);  // {}: read, and warned about below
+  EXPECT_EQ(ev[3].at("ProcessId"), "4");
+  EXPECT_EQ(ev[4].at("ProcessId"), "5");
+  EXPECT_EQ(ev[4].line, 4u);
+  EXPECT_EQ(st.read, 11u);
+  EXPECT_EQ(st.rejected, 6u);
+  std::vector<std::string> errors;
+  for (const auto& p : s.problems)
+    if (!p.warning) {
+      errors.push_back(p.what);
+      EXPECT_EQ(p.records, 1u);
+    }
+  const std::string want[] = {"null", "a number", "a string", "an array", "a boolean", "a string"};
+  ASSERT_EQ(errors.size(), std::size(want));
+  for (size_t i = 0; i < errors.size(); ++i)
+    EXPECT_EQ(errors[i], "expected a JSON object, found " + want[i] + " (array element skipped)");
+  EXPECT_EQ(s.problems[0].offset, text.find("null"));
+  EXPECT_EQ(s.problems[2].offset, text.find("\"a,]"));
+  EXPECT_EQ(s.problems[3].offset, text.find("[", 1));
+  EXPECT_EQ(s.problems[5].line, 3u);
+}
+
+// JSON text with `"` and `\` escaped, for embedding event text in a JSON string.
+std::string json_str(const std::string& v) {
+  std::string o = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') o += '\\';
+    if (c == '\n') o += "\\n";
+    else if (c == '\r') o += "\\r";
+    else o += c;
+  }
+  return o + "\"";
+}
+
+const std::string kXmlEvent =
+    "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider "
+    "Name='Microsoft-Windows-Sysmon' Guid='{5770385f}'/><EventID>1</EventID><TimeCreated "
+    "SystemTime='2024-05-14T09:15:02.4471234Z'/><EventRecordID>7</EventRecordID><Execution ProcessID='3160' "
+    "ThreadID='4412'/><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>WS01</Computer><Security "
+    "UserID='S-1-5-18'/></System><EventData><Data Name='CommandLine'>a.exe &quot;C:\\x y&quot;</Data><Data "
+    "Name='Image'>C:\\a.exe</Data></EventData></Event>";
+
+const std::string kClassicEvent =
+    "05/14/2024 09:15:02 AM\r\nLogName=Security\r\nSourceName=Microsoft Windows security auditing.\r\n"
+    "EventCode=4688\r\nComputerName=WS01\r\nRecordNumber=99\r\nMessage=A new process has been created.\r\n";
+
+// Splunk's JSON export rows (also as the REST API's {"result":..}) and HEC payloads
+// carry the indexed text: it is read as the XML or classic reader reads it.
+TEST(IoJson, SplunkExportRawReadAsTheTextReadersDo) {
+  CollectSink xs;
+  TempDir d;
+  read_inputs({d.file("x.xml", kXmlEvent + "\n" + kClassicEvent)}, xs);
+  ASSERT_EQ(xs.events.size(), 2u);
+  const std::string x = json_str(kXmlEvent), c = json_str(kClassicEvent);
+  const std::string text =
+      R"({"_raw": )" + x + R"(, "sourcetype": "XmlWinEventLog", "host": "WS01", "_time": "1715678102"})" + "\n" +
+      R"({"preview": false, "offset": 0, "result": {"_raw": )" + x + R"(, "_time": "2024-05-14T09:15:02.000+00:00"}})" +
+      "\n" + R"({"time": 1715678102, "event": )" + x + R"(, "sourcetype": "XmlWinEventLog"})" + "\n" +
+      R"({"_raw": )" + c + R"(, "sourcetype": "WinEventLog"})" + "\n" +
+      R"({"_raw": "Jan 1 00:00:00 host sshd[1]: hello"})" + "\n" +
+      R"({"_raw": "<Event><System><EventID>1</EventID></System>"})" + "\n";
+  CollectSink s;
+  FileStats st;
+  auto ev = read_json_text(text, s, &st);
+  ASSERT_EQ(ev.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    const StoredEvent& want = xs.events[i < 3 ? 0 : 1];
+    ASSERT_EQ(ev[i].fields.size(), want.fields.size());
+    for (size_t k = 0; k < want.fields.size(); ++k) {
+      EXPECT_EQ(ev[i].fields[k].name, want.fields[k].name);
+      EXPECT_EQ(ev[i].fields[k].value, want.fields[k].value);
+    }
+    EXPECT_EQ(ev[i].time_us, want.time_us);
+    EXPECT_EQ(ev[i].format, want.format);
+    EXPECT_EQ(ev[i].line, i + 1);
+  }
+  EXPECT_EQ(ev[0].at("CommandLine"), "a.exe &quot;C:\\x y&quot;");  // entities kept, as in XML
+  EXPECT_EQ(ev[3].format, EventFormat::Classic);
+  EXPECT_EQ(st.read, 6u);
+  EXPECT_EQ(st.rejected, 2u);
+  ASSERT_EQ(s.problems.size(), 2u);
+  EXPECT_EQ(s.problems[0].what, "_raw holds neither an XML <Event> nor a classic WinEventLog record");
+  EXPECT_EQ(s.problems[0].line, 5u);
+  EXPECT_EQ(s.problems[1].what, "in _raw: malformed XML: unclosed <Event>");
+  EXPECT_EQ(s.problems[1].line, 6u);
+}
+
+// Elasticsearch: a dump line's _source is the document, a _search response's hits are
+// events; and a Winlogbeat document without winlog.event_id takes ECS event.code.
+TEST(IoJson, ElasticsearchWrappersAndEcsEventCode) {
+  std::string no_id = wlb("7", R"("event": {"code": "1", "provider": "Microsoft-Windows-Sysmon"}, )");
+  no_id.erase(no_id.find("\"event_id\": 1, "), 15);
+  const std::string text = R"({"_index": "winlogbeat-7", "_id": "a", "_source": )" + wlb("1") + "}\n" +
+                           R"({"took": 3, "hits": {"total": {"value": 3}, "hits": [)" +
+                           "\n {\"_index\": \"w\", \"_source\": " +
+                           wlb("2") + "},\n {\"_source\": " + no_id + "}, 5]}}\n" +
+                           wlb("3", R"("event": {"code": "4624"}, )") + "\n" +
+                           R"({"event": {"code": "4624", "provider": "Microsoft-Windows-Security-Auditing"}, )"
+                           R"("message": "x"})";
+  CollectSink s;
+  FileStats st;
+  auto ev = read_json_text(text, s, &st);
+  ASSERT_EQ(ev.size(), 5u);
+  EXPECT_EQ(ev[0].at("ProcessId"), "1");
+  EXPECT_EQ(ev[0].at("EventID"), "1");
+  EXPECT_EQ(ev[0].at("winlog.event_data.Image"), "C:\\a.exe");  // paths inside _source
+  EXPECT_EQ(ev[0].get("_index"), nullptr);
+  EXPECT_EQ(ev[0].time_us, utc_us(2024, 5, 16, 9, 20, 11) + 532000);
+  EXPECT_EQ(ev[1].at("ProcessId"), "2");
+  EXPECT_EQ(ev[1].line, 2u);
+  EXPECT_EQ(ev[2].at("ProcessId"), "7");
+  EXPECT_EQ(ev[2].at("EventID"), "1");  // from event.code
+  EXPECT_EQ(ev[2].at("EventCode"), "1");
+  EXPECT_EQ(ev[3].at("EventID"), "1");  // winlog.event_id beats event.code
+  EXPECT_EQ(ev[3].at("ProcessId"), "3");
+  // Not a Winlogbeat document: event.code is some other source's code.
+  EXPECT_EQ(ev[4].get("EventID"), nullptr);
+  EXPECT_EQ(ev[4].at("event.code"), "4624");
+  EXPECT_EQ(st.read, 6u);
+  EXPECT_EQ(st.rejected, 1u);
+  ASSERT_EQ(s.problems.size(), 2u);
+  EXPECT_EQ(s.problems[0].what, "expected a JSON object in hits.hits");
+  EXPECT_TRUE(s.problems[1].warning);
+  EXPECT_EQ(s.problems[1].line, 6u);
+}
+
+// Records in no Windows layout are read (raw searches see them) but said, once per file.
+TEST(IoJson, RecordsInNoWindowsLayoutAreWarnedOncePerFile) {
+  const std::string text = wlb("1") + "\n" + R"({"foo": "bar", "@timestamp": "2024-05-16T09:20:11Z"})" +
+                           "\n{}\n" + wlb("2") + "\n";
+  CollectSink s;
+  FileStats st;
+  auto ev = read_json_text(text, s, &st);
+  ASSERT_EQ(ev.size(), 4u);
+  EXPECT_EQ(ev[1].at("foo"), "bar");
+  EXPECT_EQ(st.parsed, 4u);
+  EXPECT_EQ(st.rejected, 0u);
+  ASSERT_EQ(s.problems.size(), 1u);
+  EXPECT_TRUE(s.problems[0].warning);
+  EXPECT_EQ(s.problems[0].line, 2u);
+  EXPECT_EQ(s.problems[0].offset, text.find("{\"foo\""));
+  EXPECT_EQ(s.problems[0].what,
+            "2 JSON record(s) in no recognised Windows event layout (first at line 2): no EventID, so no CIM data "
+            "model sees them");
+}
+
+// NXLog: a numeric @timestamp is epoch seconds or milliseconds; a zone-less EventTime
+// is still read as UTC, but said once per file.
+TEST(IoJson, NxlogNumericTimestampAndZonelessEventTime) {
+  auto nx = [](const std::string& extra) {
+    return R"({"EventTime": "2024-05-16 13:10:09", "EventID": 4688, "Channel": "Security")" + extra + "}\n";
+  };
+  const std::string text = nx(R"(, "@timestamp": 1715857809812)") + nx(R"(, "@timestamp": 1715857809)") +
+                           nx(R"(, "@timestamp": 1715857809.25)") + nx(R"(, "@timestamp": "1715857809812")") +
+                           nx("") + nx("") + nx(R"(, "@timestamp": "soon")");
+  CollectSink s;
+  auto ev = read_json_text(text + R"({"EventTime": "2024-05-16T13:10:09+02:00", "EventID": 1})" + "\n", s);
+  ASSERT_EQ(ev.size(), 8u);
+  const int64_t t = utc_us(2024, 5, 16, 11, 10, 9);
+  EXPECT_EQ(ev[0].time_us, t + 812000);
+  EXPECT_EQ(ev[1].time_us, t);
+  EXPECT_EQ(ev[2].time_us, t + 250000);
+  EXPECT_EQ(ev[3].time_us, t + 812000);
+  EXPECT_EQ(ev[4].time_us, utc_us(2024, 5, 16, 13, 10, 9));  // local time, read as UTC
+  EXPECT_EQ(ev[6].time_us, utc_us(2024, 5, 16, 13, 10, 9));
+  EXPECT_EQ(ev[7].time_us, t);  // an offset: no doubt
+  ASSERT_EQ(s.problems.size(), 1u);
+  EXPECT_TRUE(s.problems[0].warning);
+  EXPECT_EQ(s.problems[0].line, 5u);
+  EXPECT_EQ(s.problems[0].what, "3 event(s) took _time from EventTime, which has no time zone; read as UTC");
 }
 
 }  // namespace
