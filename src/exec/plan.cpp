@@ -698,6 +698,58 @@ class DedupOp : public RowOp {
   bool keepempty_ = false, consecutive_ = false;
 };
 
+// mvexpand <field> [limit=<int>]: Splunk (Search Reference, mvexpand) "expands the values
+// of a multivalue field into separate events, one event for each value"; limit is "the
+// number of values of <field> to use for each input event" (0, the default, = all). The
+// other fields are copied. A row without the field has no value to make an event of, so
+// it yields none (what Splunk's one-event-per-value rule gives, and what users see).
+class MvexpandOp : public RowOp {
+ public:
+  MvexpandOp(const std::string& args, size_t pos) {
+    for (auto& w : split_args(args, pos)) {
+      if (!w.quoted && istarts_with(w.text, "limit=")) {
+        double n;
+        if (!parse_number(w.text.substr(6), n) || n < 0 || n != std::floor(n))
+          throw spl::Error("mvexpand limit= expects a whole number (0 = no limit), found '" + w.text.substr(6) + "'", pos);
+        limit_ = static_cast<size_t>(n);
+      } else if (!w.quoted && w.text.find('=') != std::string::npos) {
+        throw spl::Error("unknown mvexpand option '" + w.text + "'", pos);
+      } else if (!field_.empty()) {
+        throw spl::Error("mvexpand takes one field; unexpected '" + w.text + "'", pos);
+      } else {
+        field_ = w.text;
+      }
+    }
+    if (field_.empty()) throw spl::Error("mvexpand needs a field, e.g. mvexpand user", pos);
+    // Splunk: "mvexpand command can't be applied to internal fields".
+    if (field_[0] == '_') throw spl::Error("mvexpand cannot expand the internal field " + field_, pos);
+    if (field_.find('*') != std::string::npos) throw spl::Error("mvexpand takes a field name, not a wildcard", pos);
+  }
+  void run(std::vector<Row>& rows) override {
+    std::vector<Row> out;
+    out.reserve(rows.size());
+    for (auto& row : rows) {
+      Value* v = row.get(field_);
+      if (!v || v->is_null()) continue;
+      if (v->type != Value::Type::Multi) {
+        out.push_back(std::move(row));
+        continue;
+      }
+      std::vector<std::string> values = std::move(v->multi);
+      if (limit_ && values.size() > limit_) values.resize(limit_);
+      for (auto& one : values) {
+        out.push_back(row);
+        out.back().set(field_, Value::of(std::move(one)));
+      }
+    }
+    rows = std::move(out);
+  }
+
+ private:
+  std::string field_;
+  size_t limit_ = 0;
+};
+
 // fillnull [value=<string>] [<field>...]: default value 0; no fields = every field seen.
 class FillnullOp : public RowOp {
  public:
@@ -912,6 +964,7 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref)
         else if (c.name == "fillnull") plan->ops.push_back(std::make_unique<FillnullOp>(a, pos));
         else if (c.name == "head") plan->ops.push_back(std::make_unique<HeadOp>(a, pos));
         else if (c.name == "sort") plan->ops.push_back(std::make_unique<SortOp>(a, pos));
+        else if (c.name == "mvexpand") plan->ops.push_back(std::make_unique<MvexpandOp>(a, pos));
         else if (c.name == "search" && a.find('[') != std::string::npos)
           throw spl::Error("subsearches ([...]) are not supported", pos + (c.span.end - c.span.begin - a.size()) + a.find('['));
         else throw spl::Error("command \"" + c.name + "\" is not supported yet", pos);

@@ -139,3 +139,31 @@ TEST(ExecEventstats, UnsupportedOptionsAreRefused) {
   auto out = run("search * | eventstats allnum=false count", {row({{"a", "1"}})});
   EXPECT_EQ(column(out, "count"), "1");
 }
+
+// Splunk (mvexpand): "one event for each value in the multivalue field"; the other fields
+// are copied; limit= keeps the first N values of each event.
+TEST(ExecMvexpand, OneRowPerValueOtherFieldsCopied) {
+  Row a = row({{"host", "h1"}, {"n", "1"}});
+  a.set("ip", multi({"10.0.0.1", "10.0.0.2", "10.0.0.3"}));
+  Row b = row({{"host", "h2"}, {"ip", "10.0.0.9"}});  // a single value stays one row
+  Row c = row({{"host", "h3"}});                      // no value: no row
+  auto out = run("search * | mvexpand ip", {a, b, c});
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(column(out, "host"), "h1,h1,h1,h2");
+  EXPECT_EQ(column(out, "ip"), "10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.9");
+  EXPECT_EQ(column(out, "n"), "1,1,1,<null>");
+  EXPECT_EQ(out[1].get("ip")->type, Value::Type::Str);
+  EXPECT_EQ(out[0].fields[0].first, "host");  // column order kept
+  out = run("search * | mvexpand ip limit=2", {a, b});
+  EXPECT_EQ(column(out, "ip"), "10.0.0.1,10.0.0.2,10.0.0.9");
+  out = run("search * | mvexpand limit=0 ip", {a});
+  EXPECT_EQ(out.size(), 3u);
+}
+
+TEST(ExecMvexpand, BadArgumentsAreCompileErrors) {
+  EXPECT_NE(compile_error("search * | mvexpand").find("needs a field"), std::string::npos);
+  EXPECT_NE(compile_error("search * | mvexpand a b").find("one field"), std::string::npos);
+  EXPECT_NE(compile_error("search * | mvexpand a limit=x").find("whole number"), std::string::npos);
+  EXPECT_NE(compile_error("search * | mvexpand a max=3").find("unknown mvexpand option"), std::string::npos);
+  EXPECT_NE(compile_error("search * | mvexpand _time").find("internal field"), std::string::npos);
+}
