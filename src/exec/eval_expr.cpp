@@ -24,7 +24,11 @@ struct EvalExpr::Node {
   std::string op;
   std::vector<std::unique_ptr<Node>> args;
   std::function<R(const Node&, FieldAccess&)> fn;  // Call
-  std::shared_ptr<Regex> regex;                    // match()/replace() with a literal pattern
+  std::shared_ptr<Regex> regex;                    // match()/replace()/mvfind() with a literal pattern
+  // A pattern computed per row (from a field): the last one compiled, so rows repeating
+  // it do not compile it again.
+  mutable std::shared_ptr<Regex> row_regex;
+  mutable std::string row_pattern;
 };
 using Node = EvalExpr::Node;
 
@@ -170,21 +174,74 @@ static R string_fn(const Node& n, FieldAccess& f, std::string (*op)(std::string_
   return val(Value::of(op(text_of(a))));
 }
 
+// The regex of argument i: the literal compiled with the expression, else the row's
+// value compiled (kept while rows repeat it). Null when the value is null or invalid.
+static const Regex* regex_arg(const Node& n, FieldAccess& f, size_t i) {
+  if (n.regex) return n.regex.get();
+  R p = arg(n, f, i);
+  if (is_null(p)) return nullptr;
+  std::string pat = text_of(p);
+  if (!n.row_regex || pat != n.row_pattern) {
+    n.row_regex.reset();
+    n.row_pattern = pat;
+    try {
+      n.row_regex = std::make_shared<Regex>(pat);
+    } catch (const std::exception&) {
+      return nullptr;  // stays null for this pattern until another comes
+    }
+  }
+  return n.row_regex.get();
+}
+
+// A multivalue result: null for no values, a single value for one, as Splunk shows them.
+static R mv_result(std::vector<std::string> vs) {
+  if (vs.empty()) return null();
+  if (vs.size() == 1) return val(Value::of(std::move(vs[0])));
+  Value v;
+  v.type = Value::Type::Multi;
+  v.multi = std::move(vs);
+  return val(std::move(v));
+}
+
+// The row seen by mvmap()/mvfilter()'s expression: one field holds one value at a time.
+class OneValueAccess : public FieldAccess {
+ public:
+  OneValueAccess(FieldAccess& base, int id, const Value& v) : base_(base), id_(id), v_(v) {}
+  const Value* get(int id) override { return id == id_ ? &v_ : base_.get(id); }
+  void all_values(std::vector<const Value*>& out) override { base_.all_values(out); }
+
+ private:
+  FieldAccess& base_;
+  int id_;
+  const Value& v_;
+};
+
+// Evaluates `expr` once per value of field `id`, that field holding just that value.
+template <typename Each>
+static void for_each_value(FieldAccess& f, int id, const Node& expr, Each each) {
+  const Value* v = f.get(id);
+  if (!v) return;
+  for (auto& one : v->texts()) {
+    Value cur = Value::of(one);
+    OneValueAccess a(f, id, cur);
+    each(one, eval_node(expr, a));
+  }
+}
+
+static int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 static const std::map<std::string, FnSpec>& functions() {
   static const std::map<std::string, FnSpec> fns = {
       {"match", {2, 2, [](const Node& n, FieldAccess& f) {
          R s = arg(n, f, 0);
          if (is_null(s)) return boolean(false);
-         std::shared_ptr<Regex> re = n.regex;
-         if (!re) {
-           R p = arg(n, f, 1);
-           if (is_null(p)) return boolean(false);
-           try {
-             re = std::make_shared<Regex>(text_of(p));
-           } catch (const std::exception&) {
-             return boolean(false);
-           }
-         }
+         const Regex* re = regex_arg(n, f, 1);
+         if (!re) return boolean(false);
          for (auto& v : mv(s))
            if (re->search(v)) return boolean(true);
          return boolean(false);
@@ -285,16 +342,8 @@ static const std::map<std::string, FnSpec>& functions() {
       {"replace", {3, 3, [](const Node& n, FieldAccess& f) -> R {
          R a = arg(n, f, 0), r = arg(n, f, 2);
          if (is_null(a) || is_null(r)) return null();
-         std::shared_ptr<Regex> re = n.regex;
-         if (!re) {
-           R p = arg(n, f, 1);
-           if (is_null(p)) return null();
-           try {
-             re = std::make_shared<Regex>(text_of(p));
-           } catch (const std::exception&) {
-             return null();
-           }
-         }
+         const Regex* re = regex_arg(n, f, 1);
+         if (!re) return null();
          std::string out;
          if (!re->replace_all(text_of(a), text_of(r), out)) return null();
          return val(Value::of(out));
@@ -359,6 +408,91 @@ static const std::map<std::string, FnSpec>& functions() {
          }
          return val(v);
        }}},
+      // Splunk (Multivalue eval functions): mvfind(<mv>, <regex>) is "the index of the
+      // first value that matches the regular expression" (from 0), null when none does.
+      {"mvfind", {2, 2, [](const Node& n, FieldAccess& f) -> R {
+         R a = arg(n, f, 0);
+         const Regex* re = is_null(a) ? nullptr : regex_arg(n, f, 1);
+         if (!re) return null();
+         auto vs = mv(a);
+         for (size_t i = 0; i < vs.size(); ++i)
+           if (re->search(vs[i])) return val(Value::of(static_cast<double>(i)));
+         return null();
+       }}},
+      // mvzip(<mv_left>, <mv_right>[, <delim>]): "combines the values in two multivalue
+      // fields", pairwise, joined by the delimiter (default a comma); as many pairs as the
+      // shorter field has values.
+      {"mvzip", {2, 3, [](const Node& n, FieldAccess& f) -> R {
+         R a = arg(n, f, 0), b = arg(n, f, 1);
+         if (is_null(a) || is_null(b)) return null();
+         std::string delim = ",";
+         if (n.args.size() == 3) {
+           R d = arg(n, f, 2);
+           if (is_null(d)) return null();
+           delim = text_of(d);
+         }
+         auto x = mv(a), y = mv(b);
+         std::vector<std::string> out;
+         for (size_t i = 0; i < std::min(x.size(), y.size()); ++i) out.push_back(x[i] + delim + y[i]);
+         return mv_result(std::move(out));
+       }}},
+      // mvappend(<values>...): every value of every argument in order; nulls add nothing.
+      {"mvappend", {1, 1000, [](const Node& n, FieldAccess& f) -> R {
+         std::vector<std::string> out;
+         for (size_t i = 0; i < n.args.size(); ++i)
+           for (auto& v : mv(arg(n, f, i))) out.push_back(std::move(v));
+         return mv_result(std::move(out));
+       }}},
+      // mvdedup(<mv>): "removes all of the duplicate values", keeping the first of each.
+      {"mvdedup", {1, 1, [](const Node& n, FieldAccess& f) -> R {
+         std::vector<std::string> out;
+         for (auto& v : mv(arg(n, f, 0)))
+           if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(std::move(v));
+         return mv_result(std::move(out));
+       }}},
+      // mvmap(<mv>, <expression>): the expression evaluated for each value of the field,
+      // which stands for that one value inside it; null results are left out, so
+      // ESCU's mvmap(x, if(cond, x, null())) filters.
+      {"mvmap", {2, 2, [](const Node& n, FieldAccess& f) -> R {
+         std::vector<std::string> out;
+         for_each_value(f, n.args[0]->field, *n.args[1], [&](const std::string&, const R& r) {
+           if (!is_null(r)) out.push_back(text_of(r));
+         });
+         return mv_result(std::move(out));
+       }}},
+      // mvfilter(<predicate>): the values of the one field the predicate names for which
+      // it holds (null when none).
+      {"mvfilter", {1, 1, [](const Node& n, FieldAccess& f) -> R {
+         std::vector<std::string> out;
+         for_each_value(f, n.field, *n.args[0], [&](const std::string& v, const R& r) {
+           if (r.truthy()) out.push_back(v);
+         });
+         return mv_result(std::move(out));
+       }}},
+      // urldecode(<url>): "replaces URL escaped characters with the original characters":
+      // each %XX becomes its byte; a '%' not followed by two hex digits, and '+', stay.
+      {"urldecode", {1, 1, [](const Node& n, FieldAccess& f) {
+         return string_fn(n, f, [](std::string_view s) {
+           std::string out;
+           out.reserve(s.size());
+           for (size_t i = 0; i < s.size(); ++i) {
+             int hi, lo;
+             if (s[i] == '%' && i + 2 < s.size() && (hi = hex_digit(s[i + 1])) >= 0 && (lo = hex_digit(s[i + 2])) >= 0) {
+               out += static_cast<char>(hi * 16 + lo);
+               i += 2;
+             } else {
+               out += s[i];
+             }
+           }
+           return out;
+         });
+       }}},
+      {"pow", {2, 2, [](const Node& n, FieldAccess& f) -> R {
+         double x, y;
+         if (!arg(n, f, 0).value.as_number(x) || !arg(n, f, 1).value.as_number(y)) return null();
+         const double r = std::pow(x, y);
+         return std::isfinite(r) ? val(Value::of(r)) : null();
+       }}},
       {"abs", {1, 1, [](const Node& n, FieldAccess& f) -> R {
          double x;
          return arg(n, f, 0).value.as_number(x) ? val(Value::of(std::fabs(x))) : null();
@@ -392,6 +526,11 @@ std::vector<std::string> eval_function_names() {
   std::vector<std::string> out;
   for (auto& [k, v] : functions()) out.push_back(k);
   return out;
+}
+
+static void collect_fields(const Node& n, std::vector<int>& ids) {
+  if (n.kind == Node::K::Field && std::find(ids.begin(), ids.end(), n.field) == ids.end()) ids.push_back(n.field);
+  for (auto& a : n.args) collect_fields(*a, ids);
 }
 
 static std::unique_ptr<Node> build(const spl::Expr& e, FieldResolver& fields, int depth) {
@@ -439,7 +578,16 @@ static std::unique_ptr<Node> build(const spl::Expr& e, FieldResolver& fields, in
       n->op = name;
       n->fn = it->second.fn;
       kids();
-      if ((name == "match" || name == "replace") && e.args[1]->kind == ExprKind::Literal) {
+      if (name == "mvmap" && n->args[0]->kind != K::Field)
+        throw spl::Error("mvmap() needs a field as its first argument", e.args[0]->span.begin);
+      if (name == "mvfilter") {
+        // Splunk: the expression "can reference only one field"; that field's values are filtered.
+        std::vector<int> ids;
+        collect_fields(*n->args[0], ids);
+        if (ids.size() != 1) throw spl::Error("mvfilter() must name exactly one field", e.span.begin);
+        n->field = ids[0];
+      }
+      if ((name == "match" || name == "replace" || name == "mvfind") && e.args[1]->kind == ExprKind::Literal) {
         try {
           n->regex = std::make_shared<Regex>(e.args[1]->text);
         } catch (const std::invalid_argument& ex) {

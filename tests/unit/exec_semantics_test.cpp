@@ -204,3 +204,107 @@ TEST(EvalSemantics, TostringFormats) {
   EXPECT_EQ(eval("tostring(s, \"hex\")", r), "abc");  // not a number: unchanged
   EXPECT_EQ(eval("tostring(n)", r), "255");
 }
+
+// Multivalue and other eval functions (Splunk Search Reference, "Multivalue eval
+// functions", "Text functions", "Mathematical functions").
+namespace {
+Row mvrow(std::initializer_list<std::pair<const char*, std::vector<std::string>>> kv) {
+  Row r;
+  for (auto& [k, vs] : kv) {
+    Value v;
+    v.type = Value::Type::Multi;
+    v.multi = vs;
+    r.set(k, vs.size() == 1 ? Value::of(vs[0]) : v);
+  }
+  return r;
+}
+// Every value, joined with '|'; "<null>" for null.
+std::string evalmv(const char* expr, Row r) {
+  RowFields f;
+  auto e = spl::parse_eval_expression(expr);
+  auto x = EvalExpr::compile(*e, f);
+  RowAccess a(f, r);
+  auto res = x.eval(a);
+  if (res.boolean >= 0) return res.boolean ? "true" : "false";
+  if (res.value.is_null()) return "<null>";
+  std::string out;
+  for (auto& t : res.value.texts()) out += (out.empty() ? "" : "|") + t;
+  return out;
+}
+}  // namespace
+
+TEST(EvalSemantics, MvfindGivesTheIndexOfTheFirstMatch) {
+  auto r = mvrow({{"names", {"ForwardTo", "RedirectTo", "DeliverToMailboxAndForward"}}, {"pat", {"Redirect"}},
+                  {"one", {"x"}}});
+  EXPECT_EQ(evalmv("mvfind(names, \"To$\")", r), "0");
+  EXPECT_EQ(evalmv("mvfind(names, \"Redirect\")", r), "1");
+  EXPECT_EQ(evalmv("mvfind(names, \"^Deliver\")", r), "2");
+  EXPECT_EQ(evalmv("mvfind(names, \"nothing\")", r), "<null>");  // null when none matches
+  EXPECT_EQ(evalmv("mvfind(missing, \"x\")", r), "<null>");
+  EXPECT_EQ(evalmv("mvfind(names, pat)", r), "1");  // pattern from a field
+  EXPECT_EQ(evalmv("mvfind(one, \"x\")", r), "0");
+  EXPECT_EQ(evalmv("isnull(mvfind(names, \"(?i)forwardto\"))", r), "false");
+  // A literal pattern is compiled with the expression: a bad one is a compile error.
+  RowFields f;
+  auto bad = spl::parse_eval_expression("mvfind(names, \"(\")");
+  EXPECT_THROW(EvalExpr::compile(*bad, f), spl::Error);
+}
+
+TEST(EvalSemantics, PatternFromAFieldFollowsEachRow) {
+  // The expression keeps the last pattern it compiled for rows that repeat it; each row
+  // still gets its own pattern, and an invalid one gives null (mvfind, replace) or false
+  // (match) for that row only.
+  RowFields f;
+  auto e = spl::parse_eval_expression("mvfind(v, p)");
+  auto x = EvalExpr::compile(*e, f);
+  const char* pats[] = {"b", "b", "(", "a", "b"};
+  std::string got;
+  for (const char* p : pats) {
+    Row r = mvrow({{"v", {"a", "b"}}, {"p", {p}}});
+    RowAccess a(f, r);
+    auto res = x.eval(a);
+    got += (got.empty() ? "" : ",") + (res.value.is_null() ? std::string("<null>") : res.value.text());
+  }
+  EXPECT_EQ(got, "1,1,<null>,0,1");
+}
+
+TEST(EvalSemantics, MvzipMvappendMvdedup) {
+  auto r = mvrow({{"k", {"a", "b", "c"}}, {"v", {"1", "2"}}, {"s", {"z"}}});
+  EXPECT_EQ(evalmv("mvzip(k, v)", r), "a,1|b,2");  // as many pairs as the shorter field
+  EXPECT_EQ(evalmv("mvzip(k, v, \"=\")", r), "a=1|b=2");
+  EXPECT_EQ(evalmv("mvzip(k, missing)", r), "<null>");
+  EXPECT_EQ(evalmv("mvappend(k, missing, \"x\", s)", r), "a|b|c|x|z");
+  EXPECT_EQ(evalmv("mvappend(missing)", r), "<null>");
+  EXPECT_EQ(evalmv("mvcount(mvappend(s, s))", r), "2");
+  EXPECT_EQ(evalmv("mvdedup(mvappend(v, k, v, s))", r), "1|2|a|b|c|z");  // first occurrence kept
+  EXPECT_EQ(evalmv("mvjoin(mvdedup(split(\"x;y;x\", \";\")), \",\")", r), "x,y");
+}
+
+TEST(EvalSemantics, MvmapAndMvfilterSeeOneValueAtATime) {
+  auto r = mvrow({{"new", {"a", "b", "c"}}, {"old", {"b"}}, {"n", {"1", "5", "10"}}});
+  // ESCU: values of one field missing from another.
+  EXPECT_EQ(evalmv("mvmap(new, if(isnull(mvfind(old, new)), new, null()))", r), "a|c");
+  EXPECT_EQ(evalmv("mvmap(n, n * 2)", r), "2|10|20");
+  EXPECT_EQ(evalmv("mvmap(missing, 1)", r), "<null>");
+  EXPECT_EQ(evalmv("mvfilter(n > 3)", r), "5|10");
+  EXPECT_EQ(evalmv("mvfilter(match(new, \"^[ab]$\"))", r), "a|b");
+  EXPECT_EQ(evalmv("mvfilter(new = \"zz\")", r), "<null>");
+  RowFields f;
+  auto two = spl::parse_eval_expression("mvfilter(a = b)");
+  EXPECT_THROW(EvalExpr::compile(*two, f), spl::Error);
+  auto notfield = spl::parse_eval_expression("mvmap(split(x, \",\"), 1)");
+  EXPECT_THROW(EvalExpr::compile(*notfield, f), spl::Error);
+}
+
+TEST(EvalSemantics, UrldecodeAndPow) {
+  auto r = row({{"u", "http%3A%2F%2Fwww.splunk.com%2Fdownload%3Fr%3Dheader"}, {"h", "%2F%zz%4"}, {"p", "a+b%20c"}});
+  EXPECT_EQ(eval("urldecode(u)", r), "http://www.splunk.com/download?r=header");  // Splunk's example
+  EXPECT_EQ(eval("urldecode(h)", r), "/%zz%4");  // incomplete escapes stay as written
+  EXPECT_EQ(eval("urldecode(p)", r), "a+b c");
+  // ESCU's linux_auditd_normalized_proctitle_process: hex bytes decoded through %XX.
+  EXPECT_EQ(eval("urldecode(replace(\"2F62696E2F7368\", \"([0-9A-F]{2})\", \"%\\1\"))", r), "/bin/sh");
+  EXPECT_EQ(eval("urldecode(missing)", r), "<null>");
+  EXPECT_EQ(eval("pow(10, 3)", r), "1000");
+  EXPECT_EQ(eval("pow(2, -1)", r), "0.5");
+  EXPECT_EQ(eval("pow(\"x\", 2)", r), "<null>");
+}
