@@ -750,6 +750,81 @@ class MvexpandOp : public RowOp {
   size_t limit_ = 0;
 };
 
+// makemv [delim=<string> | tokenizer=<regex>] [allowempty=<bool>] [setsv=<bool>] <field>:
+// Splunk (Search Reference, makemv) splits a single value "on every occurrence of this
+// delimiter" (default a single space), or takes "the first capturing group" of each
+// repeated match of the tokenizer. Empty values are dropped unless allowempty=true. A
+// value that is already multivalue is left as it is (makemv converts single values).
+class MakemvOp : public RowOp {
+ public:
+  MakemvOp(const std::string& args, size_t pos) {
+    bool have_delim = false;
+    for (auto& w : split_args(args, pos)) {
+      const auto eq = w.text.find('=');
+      const std::string key = eq == std::string::npos ? "" : to_lower(w.text.substr(0, eq));
+      const std::string v = eq == std::string::npos ? "" : w.text.substr(eq + 1);
+      if (key == "delim") {
+        if (v.empty()) throw spl::Error("makemv delim= must not be empty", pos);
+        delim_ = v, have_delim = true;
+      } else if (key == "tokenizer") {
+        try {
+          re_ = std::make_unique<Regex>(v);
+        } catch (const RegexError& e) {
+          throw spl::Error(std::string("makemv tokenizer: ") + e.what(), pos);
+        }
+        if (re_->capture_count() < 1) throw spl::Error("makemv tokenizer needs a capturing group, e.g. \"([^,]+),?\"", pos);
+      } else if (key == "allowempty" || key == "setsv") {
+        const std::string b = to_lower(v);
+        const bool on = b == "true" || b == "t" || b == "1";
+        if (!on && b != "false" && b != "f" && b != "0") throw spl::Error("makemv " + key + "= expects true or false", pos);
+        if (key == "setsv" && on) throw spl::Error("makemv setsv=true is not supported", pos);
+        if (key == "allowempty") allowempty_ = on;
+      } else if (!key.empty() && !w.quoted) {
+        throw spl::Error("unknown makemv option '" + w.text + "'", pos);
+      } else if (!field_.empty()) {
+        throw spl::Error("makemv takes one field; unexpected '" + w.text + "'", pos);
+      } else {
+        field_ = w.text;
+      }
+    }
+    if (have_delim && re_) throw spl::Error("makemv takes delim= or tokenizer=, not both", pos);
+    if (field_.empty()) throw spl::Error("makemv needs a field, e.g. makemv delim=\",\" recipients", pos);
+    if (field_[0] == '_') throw spl::Error("makemv cannot split the internal field " + field_, pos);
+  }
+  void run(std::vector<Row>& rows) override {
+    for (auto& row : rows) {
+      Value* v = row.get(field_);
+      if (!v || v->is_null() || v->type == Value::Type::Multi) continue;
+      const std::string s = v->text();
+      std::vector<std::string> parts;
+      if (re_) {
+        for (auto& g : re_->find_all(s, 0))
+          if (g.size() > 1 && g[1].first != std::string::npos) parts.push_back(s.substr(g[1].first, g[1].second - g[1].first));
+      } else {
+        size_t from = 0, hit;
+        while ((hit = s.find(delim_, from)) != std::string::npos) parts.push_back(s.substr(from, hit - from)), from = hit + delim_.size();
+        parts.push_back(s.substr(from));
+      }
+      if (!allowempty_) std::erase(parts, std::string());
+      if (parts.empty()) {
+        row.erase(field_);
+      } else if (parts.size() == 1) {
+        *v = Value::of(std::move(parts[0]));
+      } else {
+        Value m;
+        m.type = Value::Type::Multi;
+        m.multi = std::move(parts);
+        *v = std::move(m);
+      }
+    }
+  }
+
+ private:
+  std::string field_, delim_ = " ";
+  std::unique_ptr<Regex> re_;
+  bool allowempty_ = false;
+};
+
 // fillnull [value=<string>] [<field>...]: default value 0; no fields = every field seen.
 class FillnullOp : public RowOp {
  public:
@@ -965,6 +1040,7 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref)
         else if (c.name == "head") plan->ops.push_back(std::make_unique<HeadOp>(a, pos));
         else if (c.name == "sort") plan->ops.push_back(std::make_unique<SortOp>(a, pos));
         else if (c.name == "mvexpand") plan->ops.push_back(std::make_unique<MvexpandOp>(a, pos));
+        else if (c.name == "makemv") plan->ops.push_back(std::make_unique<MakemvOp>(a, pos));
         else if (c.name == "search" && a.find('[') != std::string::npos)
           throw spl::Error("subsearches ([...]) are not supported", pos + (c.span.end - c.span.begin - a.size()) + a.find('['));
         else throw spl::Error("command \"" + c.name + "\" is not supported yet", pos);

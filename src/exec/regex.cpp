@@ -70,6 +70,12 @@ bool Regex::search(std::string_view s) const {
   return rc >= 0;
 }
 
+int Regex::capture_count() const {
+  uint32_t n = 0;
+  pcre2_pattern_info(code_, PCRE2_INFO_CAPTURECOUNT, &n);
+  return static_cast<int>(n);
+}
+
 std::vector<std::pair<std::string, int>> Regex::named_groups() const {
   uint32_t count = 0, entry = 0;
   PCRE2_SPTR table = nullptr;

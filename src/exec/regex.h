@@ -39,6 +39,7 @@ class Regex {
   // Named groups, (?<name>...) or (?P<name>...): each name with its group number, in
   // group order.
   std::vector<std::pair<std::string, int>> named_groups() const;
+  int capture_count() const;  // capturing groups, named or not
   // One match: [begin, end) of groups 0..n; npos for a group that took no part.
   using Groups = std::vector<std::pair<size_t, size_t>>;
   // Successive non-overlapping matches, at most `max` (0 = no limit). After an empty

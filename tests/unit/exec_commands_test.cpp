@@ -167,3 +167,39 @@ TEST(ExecMvexpand, BadArgumentsAreCompileErrors) {
   EXPECT_NE(compile_error("search * | mvexpand a max=3").find("unknown mvexpand option"), std::string::npos);
   EXPECT_NE(compile_error("search * | mvexpand _time").find("internal field"), std::string::npos);
 }
+
+// Splunk (makemv): split on every occurrence of delim (default a single space), or take the
+// first capturing group of each tokenizer match; empty values only with allowempty=true.
+TEST(ExecMakemv, DelimiterTokenizerAndEmptyValues) {
+  std::vector<Row> rows = {row({{"s", "a b  c"}, {"l", "x,,y,"}})};
+  auto out = run("search * | makemv s", rows);
+  EXPECT_EQ(text(out[0], "s"), "a|b|c");
+  EXPECT_EQ(out[0].get("s")->type, Value::Type::Multi);
+  out = run("search * | makemv delim=\",\" l", rows);
+  EXPECT_EQ(text(out[0], "l"), "x|y");
+  out = run("search * | makemv delim=\",\" allowempty=true l", rows);
+  EXPECT_EQ(text(out[0], "l"), "x||y|");
+  out = run("search * | makemv delim=\", \" l", {row({{"l", "a, b, c"}})});  // multi-character delimiter
+  EXPECT_EQ(text(out[0], "l"), "a|b|c");
+  out = run("search * | makemv tokenizer=\"([^,]+),?\" l", rows);
+  EXPECT_EQ(text(out[0], "l"), "x|y");
+  // One value stays single; nothing left removes the field; a multivalue is left alone.
+  Row m = row({{"one", "solo"}, {"blank", "   "}});
+  m.set("mv", multi({"p q", "r"}));
+  out = run("search * | makemv one | makemv blank | makemv mv", {m});
+  EXPECT_EQ(out[0].get("one")->type, Value::Type::Str);
+  EXPECT_EQ(text(out[0], "blank"), "<null>");
+  EXPECT_EQ(text(out[0], "mv"), "p q|r");
+  out = run("search * | makemv missing", {m});
+  EXPECT_EQ(out.size(), 1u);
+}
+
+TEST(ExecMakemv, BadArgumentsAreCompileErrors) {
+  EXPECT_NE(compile_error("search * | makemv delim=\",\"").find("needs a field"), std::string::npos);
+  EXPECT_NE(compile_error("search * | makemv delim=\",\" tokenizer=\"(a)\" f").find("not both"), std::string::npos);
+  EXPECT_NE(compile_error("search * | makemv tokenizer=\"a+\" f").find("capturing group"), std::string::npos);
+  EXPECT_NE(compile_error("search * | makemv tokenizer=\"(a\" f").find("makemv tokenizer"), std::string::npos);
+  EXPECT_NE(compile_error("search * | makemv setsv=true f").find("setsv=true is not supported"), std::string::npos);
+  EXPECT_NE(compile_error("search * | makemv foo=1 f").find("unknown makemv option"), std::string::npos);
+  EXPECT_NE(compile_error("search * | makemv delim=\"\" f").find("must not be empty"), std::string::npos);
+}
