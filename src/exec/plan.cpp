@@ -7,6 +7,7 @@
 #include "common/strings.h"
 #include "common/timefmt.h"
 #include "exec/eval_expr.h"
+#include "exec/lookup.h"
 #include "exec/regex.h"
 
 namespace splinter::exec {
@@ -825,6 +826,136 @@ class MakemvOp : public RowOp {
   bool allowempty_ = false;
 };
 
+// lookup [local=<bool>] [update=<bool>] <name> (<lookup-field> [AS <event-field>])...
+//        [OUTPUT | OUTPUTNEW (<lookup-destfield> [AS <event-destfield>])...]
+// Splunk (Search Reference, lookup; Knowledge Manager Manual, "Add field matching rules to
+// your lookup configuration"): a row matches a table row when every lookup field equals
+// its event field (per the definition's case_sensitive_match and WILDCARD() columns); up to
+// max_matches rows in file order give the output fields (several: multivalue); fewer than
+// min_matches are made up with default_match. Without OUTPUT every column that is not a
+// match field is output. OUTPUT overwrites the event's fields (no match: they are
+// removed); OUTPUTNEW only fills fields the event does not have. Each value of a
+// multivalue event field is looked up in turn. A row without an event field is not
+// looked up and stays as it is.
+class LookupOp : public RowOp {
+ public:
+  LookupOp(const std::string& args, size_t pos, const LookupCatalog* catalog) {
+    auto words = split_args(args, pos);
+    size_t i = 0;
+    for (; i < words.size() && !words[i].quoted && words[i].text.find('=') != std::string::npos; ++i) {
+      const std::string key = to_lower(words[i].text.substr(0, words[i].text.find('=')));
+      if (key != "local" && key != "update") throw spl::Error("unknown lookup option '" + words[i].text + "'", pos);
+      // Neither changes what a search over files gives: there are no remote peers here,
+      // and update= concerns real-time searches.
+    }
+    if (i >= words.size()) throw spl::Error("lookup needs a lookup table name", pos);
+    const std::string name = words[i++].text;
+    const LookupDef* def = catalog ? catalog->find(name) : nullptr;
+    if (!def)
+      throw spl::Error("unknown lookup " + name + (catalog && catalog->size() ? "" : " (lookups come from the content's lookups/ folder)"), pos);
+    if (!def->unsupported_match.empty())
+      throw spl::Error("lookup " + name + ": match_type " + def->unsupported_match + " is not supported (only WILDCARD)", pos);
+    std::shared_ptr<const LookupTable> table;
+    try {
+      table = catalog->table(*def);
+    } catch (const std::exception& e) {
+      throw spl::Error(e.what(), pos);
+    }
+    auto column = [&](const std::string& col) {
+      int c = table->column(col);
+      if (c < 0) throw spl::Error("lookup " + name + " has no column " + col, pos);
+      return static_cast<size_t>(c);
+    };
+    // (table column, event field) pairs: the match fields, then the outputs.
+    auto pairs = [&](std::vector<std::pair<std::string, std::string>>& out, bool stop_at_output) {
+      while (i < words.size()) {
+        const std::string& w = words[i].text;
+        if (stop_at_output && !words[i].quoted && (iequals(w, "OUTPUT") || iequals(w, "OUTPUTNEW"))) return;
+        std::string col = w, field = w;
+        ++i;
+        if (i + 1 < words.size() && !words[i].quoted && iequals(words[i].text, "AS")) field = words[i + 1].text, i += 2;
+        else if (i < words.size() && !words[i].quoted && iequals(words[i].text, "AS"))
+          throw spl::Error("lookup: expected a field name after AS", pos);
+        out.emplace_back(col, field);
+      }
+    };
+    std::vector<std::pair<std::string, std::string>> in, outs;
+    pairs(in, true);
+    if (in.empty()) throw spl::Error("lookup " + name + " needs a field to match, e.g. lookup " + name + " <column> AS <field>", pos);
+    if (i < words.size()) {
+      output_new_ = iequals(words[i].text, "OUTPUTNEW");
+      ++i;
+      pairs(outs, false);
+      if (outs.empty()) throw spl::Error("lookup: expected fields after " + std::string(output_new_ ? "OUTPUTNEW" : "OUTPUT"), pos);
+    }
+    std::vector<size_t> in_cols;
+    for (auto& [col, field] : in) in_cols.push_back(column(col)), in_fields_.push_back(field);
+    if (outs.empty())
+      for (size_t c = 0; c < table->columns().size(); ++c)
+        if (std::find(in_cols.begin(), in_cols.end(), c) == in_cols.end()) outs.emplace_back(table->columns()[c], table->columns()[c]);
+    for (auto& [col, field] : outs) out_cols_.push_back(column(col)), out_fields_.push_back(field);
+    min_matches_ = def->min_matches;
+    default_match_ = def->default_match;
+    matcher_ = std::make_unique<LookupMatcher>(*def, std::move(table), std::move(in_cols));
+  }
+
+  void run(std::vector<Row>& rows) override {
+    std::vector<std::vector<std::string>> inputs(in_fields_.size());
+    std::vector<std::vector<std::string>> found(out_fields_.size());
+    for (auto& row : rows) {
+      bool missing = false;
+      for (size_t k = 0; k < in_fields_.size(); ++k) {
+        const Value* v = row.get(in_fields_[k]);
+        if (!v || v->is_null()) missing = true;
+        else inputs[k] = v->texts();
+      }
+      if (missing) continue;
+      for (auto& f : found) f.clear();
+      std::vector<std::string> key(in_fields_.size());
+      lookup_all(inputs, 0, key, found);
+      for (size_t o = 0; o < out_fields_.size(); ++o) {
+        const std::string& name = out_fields_[o];
+        if (output_new_ && row.get(name) && !row.get(name)->is_null()) continue;
+        auto& vs = found[o];
+        if (vs.empty()) {
+          if (!output_new_) row.erase(name);
+        } else if (vs.size() == 1) {
+          row.set(name, Value::of(std::move(vs[0])));
+        } else {
+          Value m;
+          m.type = Value::Type::Multi;
+          m.multi = std::move(vs);
+          row.set(name, std::move(m));
+        }
+      }
+    }
+  }
+
+ private:
+  // Every combination of the input fields' values (one field: each of its values).
+  void lookup_all(const std::vector<std::vector<std::string>>& inputs, size_t k, std::vector<std::string>& key,
+                  std::vector<std::vector<std::string>>& found) const {
+    if (k < inputs.size()) {
+      for (auto& v : inputs[k]) key[k] = v, lookup_all(inputs, k + 1, key, found);
+      return;
+    }
+    const auto hits = matcher_->match(key);
+    for (size_t o = 0; o < out_cols_.size(); ++o) {
+      for (size_t r : hits)
+        if (const std::string& c = matcher_->table().cell(r, out_cols_[o]); !c.empty()) found[o].push_back(c);
+      if (!default_match_.empty())
+        for (size_t n = hits.size(); n < min_matches_; ++n) found[o].push_back(default_match_);
+    }
+  }
+
+  std::unique_ptr<LookupMatcher> matcher_;
+  std::vector<std::string> in_fields_, out_fields_;
+  std::vector<size_t> out_cols_;
+  bool output_new_ = false;
+  size_t min_matches_ = 0;
+  std::string default_match_;
+};
+
 // fillnull [value=<string>] [<field>...]: default value 0; no fields = every field seen.
 class FillnullOp : public RowOp {
  public:
@@ -938,7 +1069,7 @@ class SortOp : public RowOp {
 
 }  // namespace
 
-static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan);
+static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan, const LookupCatalog* lookups);
 
 int RawFields::resolve(std::string_view name) {
   for (size_t i = 0; i < names.size(); ++i)
@@ -951,7 +1082,7 @@ bool RawFields::always_true(std::string_view name) {
   return name == "index" || name == "earliest" || name == "latest" || name == "splunk_server";
 }
 
-std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p) {
+std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p, const LookupCatalog* lookups) {
   auto plan = std::make_unique<Plan>();
   if (p.commands.empty()) throw spl::Error("empty search", 0);
   const spl::Command& first = p.commands[0];
@@ -960,7 +1091,7 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p) {
     // rows, and every later command runs on those rows.
     plan->raw_search = true;
     plan->where = SearchPredicate::compile(first.search.expr.get(), plan->raw_fields, true);
-    compile_row_ops(p, 1, *plan);
+    compile_row_ops(p, 1, *plan, lookups);
     return plan;
   }
   if (first.kind == CommandKind::Other && first.name == "search" && first.other.args.find('[') != std::string::npos)
@@ -998,11 +1129,11 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p) {
   plan->group.time_field = kTimeField;
   if (!ts.span.empty()) plan->group.span_us = parse_span(ts.span, ts.span_pos ? ts.span_pos : first.span.begin);
 
-  compile_row_ops(p, 1, *plan);
+  compile_row_ops(p, 1, *plan, lookups);
   return plan;
 }
 
-static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref) {
+static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref, const LookupCatalog* lookups) {
   Plan* plan = &plan_ref;
   for (size_t i = from; i < p.commands.size(); ++i) {
     const spl::Command& c = p.commands[i];
@@ -1041,6 +1172,7 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref)
         else if (c.name == "sort") plan->ops.push_back(std::make_unique<SortOp>(a, pos));
         else if (c.name == "mvexpand") plan->ops.push_back(std::make_unique<MvexpandOp>(a, pos));
         else if (c.name == "makemv") plan->ops.push_back(std::make_unique<MakemvOp>(a, pos));
+        else if (c.name == "lookup") plan->ops.push_back(std::make_unique<LookupOp>(a, pos, lookups));
         else if (c.name == "search" && a.find('[') != std::string::npos)
           throw spl::Error("subsearches ([...]) are not supported", pos + (c.span.end - c.span.begin - a.size()) + a.find('['));
         else throw spl::Error("command \"" + c.name + "\" is not supported yet", pos);

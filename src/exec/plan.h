@@ -44,9 +44,12 @@ struct Plan {
   uint64_t regex_limit_hits = 0;      // regex evaluations that gave up (counted as no match)
 };
 
+class LookupCatalog;
+
 // Compiles a parsed pipeline. Throws spl::Error (with position in the expanded text)
-// naming what is unsupported.
-std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p);
+// naming what is unsupported. `lookups` resolves the lookup command's tables (none: a
+// lookup is an error); its tables are read here, once per catalog.
+std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p, const LookupCatalog* lookups = nullptr);
 
 // Runs the row pipeline over the aggregated rows.
 std::vector<Row> run_row_ops(Plan& plan, std::vector<Row> rows);

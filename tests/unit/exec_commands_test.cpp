@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "exec/lookup.h"
 #include "exec/plan.h"
 #include "spl/parser.h"
 
@@ -25,8 +26,8 @@ Value multi(std::vector<std::string> vs) {
   return v;
 }
 
-std::vector<Row> run(const std::string& spl, std::vector<Row> rows) {
-  auto plan = compile_plan(spl::parse_pipeline(spl));
+std::vector<Row> run(const std::string& spl, std::vector<Row> rows, const LookupCatalog* lookups = nullptr) {
+  auto plan = compile_plan(spl::parse_pipeline(spl), lookups);
   return run_row_ops(*plan, std::move(rows));
 }
 
@@ -46,9 +47,9 @@ std::string column(const std::vector<Row>& rows, const char* f) {
   return out;
 }
 
-std::string compile_error(const std::string& spl) {
+std::string compile_error(const std::string& spl, const LookupCatalog* lookups = nullptr) {
   try {
-    compile_plan(spl::parse_pipeline(spl));
+    compile_plan(spl::parse_pipeline(spl), lookups);
   } catch (const spl::Error& e) {
     return e.what();
   }
@@ -202,4 +203,137 @@ TEST(ExecMakemv, BadArgumentsAreCompileErrors) {
   EXPECT_NE(compile_error("search * | makemv setsv=true f").find("setsv=true is not supported"), std::string::npos);
   EXPECT_NE(compile_error("search * | makemv foo=1 f").find("unknown makemv option"), std::string::npos);
   EXPECT_NE(compile_error("search * | makemv delim=\"\" f").find("must not be empty"), std::string::npos);
+}
+
+// ---- lookup ---------------------------------------------------------------------
+
+namespace {
+
+const std::string kLookups = std::string(SPLINTER_REPO_DIR) + "/tests/golden/data/lookup_content/lookups/";
+
+// The test content's lookups, defined as its YAML files say.
+LookupCatalog test_catalog() {
+  LookupCatalog c;
+  LookupDef owner;  // transforms.conf defaults: exact, case-sensitive, up to 100 matches
+  owner.name = "host_owner";
+  owner.path = kLookups + "host_owner.csv";
+  c.add(owner);
+  LookupDef cat;
+  cat.name = "process_catalog";
+  cat.path = kLookups + "process_catalog_20250101.csv";
+  cat.wildcard_columns = {"process_name", "path"};
+  cat.case_sensitive = false;
+  cat.min_matches = 1;
+  cat.max_matches = 1;
+  cat.default_match = "none";
+  c.add(cat);
+  LookupDef kv;
+  kv.name = "seen_before";
+  kv.collection = "seen_before";
+  c.add(kv);
+  LookupDef cidr;
+  cidr.name = "by_subnet";
+  cidr.path = kLookups + "by_subnet.csv";
+  cidr.unsupported_match = "CIDR(host)";
+  c.add(cidr);
+  return c;
+}
+
+}  // namespace
+
+TEST(ExecLookupCsv, QuotesLineEndsBomAndHeaderBlanks) {
+  auto t = LookupTable::parse_csv("\xEF\xBB\xBF" "a, b ,c\r\n1,\"x, \"\"y\"\"\",3\n\n\"multi\nline\",2\r\nshort\n");
+  ASSERT_EQ(t.columns().size(), 3u);
+  EXPECT_EQ(t.columns()[1], "b");  // blanks around a column name dropped
+  EXPECT_EQ(t.column("c"), 2);
+  EXPECT_EQ(t.column("z"), -1);
+  ASSERT_EQ(t.size(), 3u);  // the blank line is no record
+  EXPECT_EQ(t.cell(0, 1), "x, \"y\"");
+  EXPECT_EQ(t.cell(1, 0), "multi\nline");
+  EXPECT_EQ(t.cell(2, 0), "short");
+  EXPECT_EQ(t.cell(2, 2), "");  // missing cells are empty
+  EXPECT_THROW(LookupTable::parse_csv("a,b\n\"open,1\n"), std::runtime_error);
+  EXPECT_THROW(LookupTable::parse_csv(""), std::runtime_error);
+}
+
+TEST(ExecLookup, ExactCaseSensitiveManyMatchesAndAllColumnsWithoutOutput) {
+  auto c = test_catalog();
+  std::vector<Row> rows = {row({{"dest", "HR-WS007.acme.example"}}), row({{"dest", "hr-ws007.acme.example"}}),
+                           row({{"dest", "FIN-WS042.acme.example"}})};
+  // No OUTPUT clause: every column that is not a match field.
+  auto out = run("search * | lookup host_owner host AS dest", rows, &c);
+  EXPECT_EQ(column(out, "owner"), "mlopez|hr-admins,<null>,jdoe");  // file order; case-sensitive by default
+  EXPECT_EQ(column(out, "team"), "hr|it,<null>,finance");
+  EXPECT_EQ(column(out, "host"), "<null>,<null>,<null>");  // the match field is not output
+  EXPECT_EQ(out[0].get("owner")->type, Value::Type::Multi);
+  // OUTPUT ... AS renames; a lookup field named like the event field needs no AS.
+  out = run("search * | eval host=dest | lookup host_owner host OUTPUT owner AS who", rows, &c);
+  EXPECT_EQ(column(out, "who"), "mlopez|hr-admins,<null>,jdoe");
+}
+
+TEST(ExecLookup, OutputOverwritesOutputnewFillsOnlyMissing) {
+  auto c = test_catalog();
+  std::vector<Row> rows = {row({{"dest", "FIN-WS042.acme.example"}, {"owner", "old"}}),
+                           row({{"dest", "nowhere"}, {"owner", "old"}}), row({{"dest", "FIN-WS042.acme.example"}})};
+  auto out = run("search * | lookup host_owner host AS dest OUTPUT owner", rows, &c);
+  EXPECT_EQ(column(out, "owner"), "jdoe,<null>,jdoe");  // OUTPUT replaces, also with nothing
+  out = run("search * | lookup host_owner host AS dest OUTPUTNEW owner, team", rows, &c);
+  EXPECT_EQ(column(out, "owner"), "old,old,jdoe");
+  EXPECT_EQ(column(out, "team"), "finance,<null>,finance");
+}
+
+TEST(ExecLookup, WildcardsCaseInsensitiveMaxMatchesAndDefaultMatch) {
+  auto c = test_catalog();
+  std::vector<Row> rows = {row({{"p", "REGSVR32.EXE"}, {"dir", "C:\\Windows\\System32\\regsvr32.exe"}}),
+                           row({{"p", "regsvr32.exe"}, {"dir", "D:\\tools\\regsvr32.exe"}}),
+                           row({{"p", "whoami.exe"}, {"dir", "x"}}), row({{"p", "calc.exe"}, {"dir", "x"}})};
+  auto out = run("search * | lookup process_catalog process_name AS p OUTPUT category, note", rows, &c);
+  EXPECT_EQ(column(out, "category"), "lolbin,lolbin,recon,none");  // min_matches 1: default_match "none"
+  EXPECT_EQ(column(out, "note"), "signed, Microsoft,signed, Microsoft,<null>,none");  // max_matches 1: first row
+  out = run("search * | lookup process_catalog process_name AS p, path AS dir OUTPUT note", rows, &c);
+  EXPECT_EQ(column(out, "note"), "signed, Microsoft,any path,<null>,none");
+}
+
+TEST(ExecLookup, EachValueOfAMultivalueFieldAndMissingInputs) {
+  auto c = test_catalog();
+  Row r = row({{"n", "1"}});
+  r.set("p", multi({"cmd.exe", "calc.exe", "whoami.exe"}));
+  Row none = row({{"n", "2"}, {"category", "kept"}});  // no input field: not looked up
+  auto out = run("search * | lookup process_catalog process_name AS p OUTPUT category", {r, none}, &c);
+  EXPECT_EQ(text(out[0], "category"), "shell|none|recon");
+  EXPECT_EQ(text(out[1], "category"), "kept");
+}
+
+TEST(ExecLookup, TablesAreReadOncePerCatalog) {
+  auto c = test_catalog();
+  const LookupDef* d = c.find("host_owner");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(c.table(*d).get(), c.table(*d).get());
+  EXPECT_EQ(c.find("host_owner.csv"), d);  // a lookup may be named by its file
+  EXPECT_EQ(c.find("nope"), nullptr);
+}
+
+TEST(ExecLookup, CompileErrorsNameTheProblem) {
+  auto c = test_catalog();
+  EXPECT_NE(compile_error("search * | lookup nope a", &c).find("unknown lookup nope"), std::string::npos);
+  EXPECT_NE(compile_error("search * | lookup host_owner a", nullptr).find("unknown lookup host_owner"), std::string::npos);
+  EXPECT_NE(compile_error("search * | lookup host_owner hostname AS dest", &c).find("has no column hostname"),
+            std::string::npos);
+  EXPECT_NE(compile_error("search * | lookup host_owner host OUTPUT ownr", &c).find("has no column ownr"),
+            std::string::npos);
+  EXPECT_NE(compile_error("search * | lookup seen_before dest", &c).find("KV store collection"), std::string::npos);
+  EXPECT_NE(compile_error("search * | lookup by_subnet host", &c).find("CIDR(host) is not supported"), std::string::npos);
+  EXPECT_NE(compile_error("search * | lookup host_owner", &c).find("needs a field to match"), std::string::npos);
+  EXPECT_NE(compile_error("search * | lookup host_owner host OUTPUT", &c).find("expected fields after OUTPUT"),
+            std::string::npos);
+  EXPECT_NE(compile_error("search * | lookup host_owner host AS", &c).find("after AS"), std::string::npos);
+  EXPECT_NE(compile_error("search * | lookup max=1 host_owner host", &c).find("unknown lookup option"), std::string::npos);
+  LookupCatalog missing;
+  LookupDef d;
+  d.name = "gone";
+  d.path = kLookups + "does_not_exist.csv";
+  missing.add(d);
+  EXPECT_NE(compile_error("search * | lookup gone a", &missing).find("cannot read"), std::string::npos);
+  auto out = run("search * | lookup local=true update=true host_owner host OUTPUT team", {row({{"host", "FIN-WS042.acme.example"}})}, &c);
+  EXPECT_EQ(text(out[0], "team"), "finance");
 }
