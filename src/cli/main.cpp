@@ -272,7 +272,7 @@ int main(int argc, char** argv) {
           if (!dr.error.empty() && list_verbose) std::cout << "    " << dr.error << "\n";
         } else {
           std::cout << "detection: " << d.name << " [" << d.id << "]\nfile: " << d.file << "\n";
-          auto cd = content::compile_detection(d, r.content->macros);
+          auto cd = content::compile_detection(d, r.content->macros, &r.content->lookups);
           std::cout << "expanded: " << cd.expanded << "\n";
           for (auto& c : cd.pipeline.commands) std::cout << "  | " << c.name << "\n";
           if (!cd.error.empty()) std::cout << cd.error << "\n";

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "exec/lookup.h"
 #include "exec/plan.h"
 #include "spl/ast.h"
 #include "spl/macros.h"
@@ -49,13 +50,15 @@ struct ContentError {
 struct Content {
   std::vector<Detection> detections;
   spl::MacroTable macros;
+  exec::LookupCatalog lookups;       // lookups/*.yml of a content checkout
   std::vector<ContentError> errors;  // files that could not be read
 };
 
 // Built-in seed detection and macros.
 void load_builtin(Content& c);
 size_t builtin_detection_count();
-// A security_content checkout: detections/**/*.yml (deprecated/ skipped), macros/*.yml.
+// A security_content checkout: detections/**/*.yml (deprecated/ skipped), macros/*.yml,
+// lookups/*.yml.
 void load_content_dir(const std::string& dir, Content& c);
 // One detection YAML file (replaces the detection list when picked by file).
 bool load_detection_file(const std::string& path, Content& c);
@@ -73,7 +76,8 @@ struct CompiledDetection {
   std::string error;  // set when compilation failed: names the detection, position, what
 };
 
-CompiledDetection compile_detection(const Detection& d, const spl::MacroTable& macros);
+CompiledDetection compile_detection(const Detection& d, const spl::MacroTable& macros,
+                                    const exec::LookupCatalog* lookups = nullptr);
 
 // Finds detections by name (case-insensitive), id, or file name; empty = all.
 std::vector<const Detection*> select_detections(const Content& c, const std::vector<std::string>& wanted,

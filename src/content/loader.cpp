@@ -221,6 +221,46 @@ void load_builtin(Content& c) {
   }
 }
 
+// lookups/<name>.yml: the lookup command's definitions (the CSV beside the file and the
+// transforms.conf matching rules security_content ships with it). Tables are read
+// when a search first uses them.
+static void load_lookup_defs(const fs::path& dir, Content& c) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  std::vector<fs::path> files;
+  for (auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".yml" || e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (auto& f : files) {
+    try {
+      YAML::Node y = YAML::LoadFile(f.string());
+      if (!y.IsMap()) continue;
+      exec::LookupDef d;
+      d.name = str(y["name"]);
+      if (d.name.empty()) d.name = f.stem().string();
+      if (std::string file = str(y["filename"]); !file.empty()) d.path = (dir / file).string();
+      d.collection = str(y["collection"]);
+      if (YAML::Node cs = y["case_sensitive_match"]) d.case_sensitive = !iequals(str(cs), "false");
+      const std::string types = str(y["match_type"]);  // "WILDCARD(a), WILDCARD(b)"
+      for (size_t from = 0; from <= types.size();) {
+        size_t comma = types.find(',', from);
+        if (comma == std::string::npos) comma = types.size();
+        std::string_view m = trim(std::string_view(types).substr(from, comma - from));
+        from = comma + 1;
+        if (m.empty()) continue;
+        if (istarts_with(m, "WILDCARD(") && m.back() == ')') d.wildcard_columns.emplace_back(trim(m.substr(9, m.size() - 10)));
+        else d.unsupported_match = std::string(m);
+      }
+      if (double n = num(y["min_matches"]); n >= 0) d.min_matches = static_cast<size_t>(n);
+      if (double n = num(y["max_matches"]); n >= 1) d.max_matches = static_cast<size_t>(n);
+      d.default_match = str(y["default_match"]);
+      c.lookups.add(std::move(d));
+    } catch (const YAML::Exception& e) {
+      c.errors.push_back({f.string(), e.what()});
+    }
+  }
+}
+
 void load_content_dir(const std::string& dir, Content& c) {
   std::vector<std::string> det_files, macro_files;
   std::error_code ec;
@@ -287,6 +327,7 @@ void load_content_dir(const std::string& dir, Content& c) {
       c.errors.push_back({f, e.what()});
     }
   }
+  load_lookup_defs(fs::path(dir) / "lookups", c);
 }
 
 bool load_detection_file(const std::string& path, Content& c) {
@@ -390,7 +431,8 @@ std::vector<const Detection*> select_detections(const Content& c, const std::vec
   return out;
 }
 
-CompiledDetection compile_detection(const Detection& d, const spl::MacroTable& macros) {
+CompiledDetection compile_detection(const Detection& d, const spl::MacroTable& macros,
+                                    const exec::LookupCatalog* lookups) {
   CompiledDetection cd;
   cd.detection = &d;
   std::string stage = "macro expansion";
@@ -401,7 +443,7 @@ CompiledDetection compile_detection(const Detection& d, const spl::MacroTable& m
     text = &cd.expanded;
     cd.pipeline = spl::parse_pipeline(cd.expanded);
     stage = "compile";
-    cd.plan = exec::compile_plan(cd.pipeline);
+    cd.plan = exec::compile_plan(cd.pipeline, lookups);
   } catch (const spl::Error& e) {
     // Show the position with a short excerpt of the text it refers to.
     size_t pos = std::min(e.pos, text->size());

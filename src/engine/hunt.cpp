@@ -95,7 +95,7 @@ HuntResult hunt(const HuntOptions& opts) {
   exec::Scanner scanner;
   std::vector<size_t> scan_index;  // compiled index -> scanner index
   for (auto* d : selected) {
-    compiled.push_back(content::compile_detection(*d, c.macros));
+    compiled.push_back(content::compile_detection(*d, c.macros, &c.lookups));
     auto& cd = compiled.back();
     if (cd.plan) {
       if (opts.max_groups) cd.plan->group.max_groups = opts.max_groups;
