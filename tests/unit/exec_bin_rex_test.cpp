@@ -2,47 +2,12 @@
 // the position of what is wrong.
 #include <gtest/gtest.h>
 
-#include "exec/plan.h"
 #include "exec/regex.h"
-#include "spl/parser.h"
+#include "exec_test_util.h"
 
 using namespace splinter;
 using namespace splinter::exec;
-
-namespace {
-
-Row row(std::initializer_list<std::pair<const char*, const char*>> kv) {
-  Row r;
-  for (auto& [k, v] : kv) r.set(k, Value::of(std::string(v)));
-  return r;
-}
-
-std::vector<Row> run(const std::string& spl, std::vector<Row> rows) {
-  auto plan = compile_plan(spl::parse_pipeline(spl));
-  return run_row_ops(*plan, std::move(rows));
-}
-
-// A field as text; a multivalue joined with '|'; "<null>" when absent.
-std::string text(const Row& r, const char* f) {
-  const Value* v = r.get(f);
-  if (!v || v->is_null()) return "<null>";
-  std::string out;
-  for (auto& t : v->texts()) out += (out.empty() ? "" : "|") + t;
-  return out;
-}
-
-size_t compile_error_pos(const std::string& spl, std::string* msg = nullptr) {
-  try {
-    compile_plan(spl::parse_pipeline(spl));
-  } catch (const spl::Error& e) {
-    if (msg) *msg = e.what();
-    return e.pos;
-  }
-  ADD_FAILURE() << "expected a compile error: " << spl;
-  return SIZE_MAX;
-}
-
-}  // namespace
+using namespace splinter::exec::test;
 
 TEST(ExecBin, TimeGoesToTheStartOfItsEpochAlignedBucket) {
   Row r;

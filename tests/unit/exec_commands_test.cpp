@@ -4,57 +4,19 @@
 
 #include <cmath>
 
-#include "exec/lookup.h"
-#include "exec/plan.h"
-#include "spl/parser.h"
+#include "exec_test_util.h"
 
 using namespace splinter;
 using namespace splinter::exec;
+using namespace splinter::exec::test;
 
 namespace {
-
-Row row(std::initializer_list<std::pair<const char*, const char*>> kv) {
-  Row r;
-  for (auto& [k, v] : kv) r.set(k, Value::of(std::string(v)));
-  return r;
-}
 
 Value multi(std::vector<std::string> vs) {
   Value v;
   v.type = Value::Type::Multi;
   v.multi = std::move(vs);
   return v;
-}
-
-std::vector<Row> run(const std::string& spl, std::vector<Row> rows, const LookupCatalog* lookups = nullptr) {
-  auto plan = compile_plan(spl::parse_pipeline(spl), lookups);
-  return run_row_ops(*plan, std::move(rows));
-}
-
-// A field as text; a multivalue joined with '|'; "<null>" when absent.
-std::string text(const Row& r, const char* f) {
-  const Value* v = r.get(f);
-  if (!v || v->is_null()) return "<null>";
-  std::string out;
-  for (auto& t : v->texts()) out += (out.empty() ? "" : "|") + t;
-  return out;
-}
-
-// One field over all rows, comma-separated, in row order.
-std::string column(const std::vector<Row>& rows, const char* f) {
-  std::string out;
-  for (auto& r : rows) out += (out.empty() ? "" : ",") + text(r, f);
-  return out;
-}
-
-std::string compile_error(const std::string& spl, const LookupCatalog* lookups = nullptr) {
-  try {
-    compile_plan(spl::parse_pipeline(spl), lookups);
-  } catch (const spl::Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a compile error: " << spl;
-  return "";
 }
 
 }  // namespace

@@ -5,18 +5,15 @@
 #include <random>
 
 #include "exec/eval_expr.h"
+#include "exec_test_util.h"
 #include "exec/search_predicate.h"
 #include "spl/parser.h"
 
 using namespace splinter;
 using namespace splinter::exec;
+using splinter::exec::test::row;
 
 namespace {
-Row row(std::initializer_list<std::pair<const char*, const char*>> kv) {
-  Row r;
-  for (auto& [k, v] : kv) r.set(k, Value::of(std::string(v)));
-  return r;
-}
 bool search(const char* expr, Row r) {
   RowFields f;
   auto e = spl::parse_search_expression(expr);
@@ -24,14 +21,20 @@ bool search(const char* expr, Row r) {
   RowAccess a(f, r);
   return p.matches(a);
 }
-std::string eval(const char* expr, Row r) {
+// The value of expr over r: true/false, "<null>", the text, or (all) every value
+// joined with '|'.
+std::string eval(const char* expr, Row r, bool all = false) {
   RowFields f;
   auto e = spl::parse_eval_expression(expr);
   auto x = EvalExpr::compile(*e, f);
   RowAccess a(f, r);
   auto res = x.eval(a);
   if (res.boolean >= 0) return res.boolean ? "true" : "false";
-  return res.value.is_null() ? "<null>" : res.value.text();
+  if (res.value.is_null()) return "<null>";
+  if (!all) return res.value.text();
+  std::string out;
+  for (auto& t : res.value.texts()) out += (out.empty() ? "" : "|") + t;
+  return out;
 }
 }  // namespace
 
@@ -218,19 +221,7 @@ Row mvrow(std::initializer_list<std::pair<const char*, std::vector<std::string>>
   }
   return r;
 }
-// Every value, joined with '|'; "<null>" for null.
-std::string evalmv(const char* expr, Row r) {
-  RowFields f;
-  auto e = spl::parse_eval_expression(expr);
-  auto x = EvalExpr::compile(*e, f);
-  RowAccess a(f, r);
-  auto res = x.eval(a);
-  if (res.boolean >= 0) return res.boolean ? "true" : "false";
-  if (res.value.is_null()) return "<null>";
-  std::string out;
-  for (auto& t : res.value.texts()) out += (out.empty() ? "" : "|") + t;
-  return out;
-}
+std::string evalmv(const char* expr, Row r) { return eval(expr, std::move(r), true); }
 }  // namespace
 
 TEST(EvalSemantics, MvfindGivesTheIndexOfTheFirstMatch) {

@@ -4,11 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "common/timefmt.h"
-#include "exec/plan.h"
-#include "spl/parser.h"
+#include "exec_test_util.h"
 
 using namespace splinter;
 using namespace splinter::exec;
+using splinter::exec::test::run;
+using splinter::exec::test::text;
 
 namespace {
 
@@ -21,17 +22,6 @@ Row event(int64_t us, const char* host) {
   r.set("_time", Value::of_time_us(us));
   r.set("host", Value::of(std::string(host)));
   return r;
-}
-
-// Runs the commands after a leading search over the given rows.
-std::vector<Row> run(const char* spl, std::vector<Row> rows) {
-  auto plan = compile_plan(spl::parse_pipeline(spl));
-  return run_row_ops(*plan, std::move(rows));
-}
-
-std::string text(const Row& r, const char* f) {
-  const Value* v = r.get(f);
-  return v ? v->text() : "<null>";
 }
 
 }  // namespace
