@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
-targets=${FUZZ_TARGETS:-"xml json evtx spl wildcard"}
+targets=${FUZZ_TARGETS:-"xml json evtx spl plan wildcard"}
 jobs=${FUZZ_JOBS:-$(nproc)}
 shared=../shared
 san=${FUZZ_SANITIZE:-address,undefined}
@@ -66,7 +66,7 @@ PY
   touch "$seeds/.done"
 fi
 
-declare -A maxlen=([xml]=65536 [json]=65536 [evtx]=300000 [spl]=8192 [wildcard]=512)
+declare -A maxlen=([xml]=65536 [json]=65536 [evtx]=300000 [spl]=8192 [plan]=4096 [wildcard]=512)
 # FUZZ_MAX_LEN caps every target's input size: small inputs run many times faster (an
 # EVTX input cut to 16 KiB is a file header plus a truncated first chunk of records).
 if [ -n "${FUZZ_MAX_LEN:-}" ]; then
@@ -80,6 +80,7 @@ run_one() {
   local dirs=("$out/corpus/$t" "fuzz/seeds/$t")
   [ -d "tests/regress/$t" ] && dirs+=("tests/regress/$t")
   [ -d "$seeds/$t" ] && dirs+=("$seeds/$t")
+  [ "$t" = plan ] && [ -d "$seeds/spl" ] && dirs+=("$seeds/spl")  # real searches seed the compiler too
   local runs=()
   [ -n "${FUZZ_RUNS:-}" ] && runs=(-runs="$FUZZ_RUNS")
   [ -n "${FUZZ_SEED:-}" ] && runs+=(-seed="$FUZZ_SEED")

@@ -414,7 +414,8 @@ class RexOp : public RowOp {
     }
     if (c.sed) return;
     for (auto& [name, group] : re_->named_groups()) {
-      auto it = std::find_if(names_.begin(), names_.end(), [&](auto& n) { return n.first == name; });
+      const auto& wanted = name;  // clang 14 cannot capture a structured binding
+      auto it = std::find_if(names_.begin(), names_.end(), [&](auto& n) { return n.first == wanted; });
       if (it == names_.end()) names_.emplace_back(name, std::vector<int>{group});
       else it->second.push_back(group);  // (?J) duplicate names: the first group that took part
     }
