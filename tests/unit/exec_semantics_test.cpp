@@ -299,3 +299,14 @@ TEST(EvalSemantics, UrldecodeAndPow) {
   EXPECT_EQ(eval("pow(2, -1)", r), "0.5");
   EXPECT_EQ(eval("pow(\"x\", 2)", r), "<null>");
 }
+
+// Decision (Splunk's docs do not say how non-ASCII letters fold): case-insensitive
+// matching and lower()/upper() fold ASCII letters only, the same in the prefilter, the
+// wildcard matcher and eval, so the paths agree; "Zoë" and "ZOË" are different values.
+TEST(SearchSemantics, CaseFoldingIsAsciiOnly) {
+  auto r = row({{"user", "CORP\\Zo\xC3\xAB"}});
+  EXPECT_TRUE(search("user=\"corp\\\\zo\xC3\xAB\"", r));
+  EXPECT_FALSE(search("user=\"CORP\\\\ZO\xC3\x8B\"", r));
+  EXPECT_EQ(eval("lower(user)", r), "corp\\zo\xC3\xAB");
+  EXPECT_EQ(eval("upper(user)", r), "CORP\\ZO\xC3\xAB");
+}
