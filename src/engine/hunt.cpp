@@ -93,16 +93,28 @@ HuntResult hunt(const HuntOptions& opts) {
   std::vector<content::CompiledDetection> compiled;
   compiled.reserve(selected.size());
   exec::Scanner scanner;
-  std::vector<size_t> scan_index;  // compiled index -> scanner index
-  for (auto* d : selected) {
-    compiled.push_back(content::compile_detection(*d, c.macros, &c.lookups));
+  size_t scanned = 0;  // plans added to the scanner
+  // Per compiled detection: its join subsearches (nested first) with their scanner index.
+  std::vector<std::vector<std::pair<exec::SubPlan*, size_t>>> subs(selected.size());
+  for (size_t k = 0; k < selected.size(); ++k) {
+    compiled.push_back(content::compile_detection(*selected[k], c.macros, &c.lookups));
     auto& cd = compiled.back();
     if (cd.plan) {
       if (opts.max_groups) cd.plan->group.max_groups = opts.max_groups;
-      scan_index.push_back(scan_index.size());
       scanner.add(cd.plan.get());
-    } else {
-      scan_index.push_back(SIZE_MAX);
+      ++scanned;
+    }
+  }
+  // Subsearches read the same single pass over the events; they are added after every
+  // detection so that scanner index i is still the i-th detection with a plan.
+  for (size_t k = 0; k < compiled.size(); ++k) {
+    if (!compiled[k].plan) continue;
+    std::vector<exec::SubPlan*> list;
+    exec::collect_subplans(*compiled[k].plan, list);
+    for (auto* sp : list) {
+      if (opts.max_groups) sp->plan->group.max_groups = opts.max_groups;
+      scanner.add(sp->plan.get());
+      subs[k].emplace_back(sp, scanned++);
     }
   }
 
@@ -127,7 +139,22 @@ HuntResult hunt(const HuntOptions& opts) {
             (plan.raw_search ? " matching event(s) not kept, limit of " + std::to_string(plan.max_raw_rows) + " events"
                              : " event(s) not aggregated, group limit of " + std::to_string(plan.group.max_groups)) +
             " reached");
+      for (auto& [sp, idx] : subs[i]) {
+        const exec::Plan& sub = *sp->plan;
+        if (uint64_t d = scanner.dropped(idx))
+          dr.warnings.push_back("results incomplete: join subsearch: " + std::to_string(d) +
+                                (sub.raw_search ? " matching event(s) not kept, limit of " + std::to_string(sub.max_raw_rows) + " events"
+                                                : " event(s) not aggregated, group limit of " + std::to_string(sub.group.max_groups)) +
+                                " reached");
+        sp->set_rows(exec::run_row_ops(*sp->plan, scanner.rows(idx)));
+        if (sp->rows_cut)
+          dr.warnings.push_back("results may be incomplete: join subsearch returned " +
+                                std::to_string(sp->rows.size() + sp->rows_cut) + " rows; only the first " +
+                                std::to_string(exec::SubPlan::kMaxRows) + " are joined, as in Splunk");
+        compiled[i].plan->regex_limit_hits += sp->plan->regex_limit_hits;
+      }
       dr.rows = exec::run_row_ops(*compiled[i].plan, scanner.rows(si));
+      for (auto& [sp, idx] : subs[i]) sp->rows = {};  // only needed while the join ran
       // Splunk warns likewise when a regex exceeds limits.conf's match or depth limit.
       dr.regex_limit_hits = plan.regex_limit_hits;
       if (plan.regex_limit_hits)

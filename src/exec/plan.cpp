@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "common/strings.h"
 #include "common/timefmt.h"
@@ -1068,6 +1070,79 @@ class SortOp : public RowOp {
   size_t limit_ = 10000;
 };
 
+// join: each row is matched against the subsearch's rows on the join fields (every one
+// present and equal, an exact case-sensitive comparison of the values); a match adds the
+// subsearch row's fields to the row, replacing fields of the same name unless
+// overwrite=false. max=N joins at most the first N matches (one result row each; 0: all);
+// type=inner drops rows without a match, outer/left keep them unchanged. Without join
+// fields, the fields common to both result sets are used.
+class JoinOp : public RowOp {
+ public:
+  JoinOp(const spl::JoinCommand& c, const SubPlan* sub)
+      : fields_(c.fields), inner_(c.type == "inner"), max_(static_cast<size_t>(c.max)), overwrite_(c.overwrite), sub_(sub) {}
+  void run(std::vector<Row>& rows) override {
+    const std::vector<Row>& sub = sub_->rows;
+    std::vector<std::string> fields = fields_;
+    if (fields.empty()) {
+      std::unordered_set<std::string> main_names;
+      for (auto& r : rows)
+        for (auto& f : r.fields) main_names.insert(f.first);
+      for (auto& r : sub)
+        for (auto& f : r.fields)
+          if (main_names.count(f.first) && std::find(fields.begin(), fields.end(), f.first) == fields.end())
+            fields.push_back(f.first);
+    }
+    std::unordered_map<std::string, std::vector<size_t>> index;
+    std::string k;
+    if (!fields.empty())
+      for (size_t i = 0; i < sub.size(); ++i)
+        if (key(sub[i], fields, k)) index[k].push_back(i);
+    std::vector<Row> out;
+    out.reserve(rows.size());
+    for (auto& row : rows) {
+      const std::vector<size_t>* hits = nullptr;
+      if (!fields.empty() && key(row, fields, k))
+        if (auto it = index.find(k); it != index.end()) hits = &it->second;
+      if (!hits) {
+        if (!inner_) out.push_back(std::move(row));
+        continue;
+      }
+      const size_t n = max_ ? std::min(max_, hits->size()) : hits->size();
+      for (size_t j = 0; j < n; ++j) {
+        Row r = j + 1 == n ? std::move(row) : row;
+        for (auto& [name, v] : sub[(*hits)[j]].fields) {
+          if (v.is_null()) continue;
+          if (Value* cur = r.get(name)) {
+            if (overwrite_ || cur->is_null()) *cur = v;
+          } else {
+            r.fields.emplace_back(name, v);
+          }
+        }
+        out.push_back(std::move(r));
+      }
+    }
+    rows = std::move(out);
+  }
+
+ private:
+  // The join fields' values as one string; false when one is missing or null.
+  static bool key(const Row& r, const std::vector<std::string>& fields, std::string& out) {
+    out.clear();
+    for (auto& f : fields) {
+      const Value* v = r.get(f);
+      if (!v || v->is_null()) return false;
+      for (auto& t : v->texts()) out += t, out += '\x1f';
+      out += '\x1e';
+    }
+    return true;
+  }
+  std::vector<std::string> fields_;
+  bool inner_;
+  size_t max_;
+  bool overwrite_;
+  const SubPlan* sub_;
+};
+
 }  // namespace
 
 static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan, const LookupCatalog* lookups);
@@ -1163,6 +1238,17 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
         plan->ops.push_back(std::make_unique<RexOp>(c.rex));
         break;
       case CommandKind::Tstats: throw spl::Error("tstats is only supported as the first command", c.span.begin);
+      case CommandKind::Join: {
+        auto sub = std::make_unique<SubPlan>();
+        sub->plan = compile_plan(*c.join.subsearch, lookups);
+        for (auto& w : sub->plan->warnings) {
+          std::string sw = "join subsearch: " + w;
+          if (std::find(plan->warnings.begin(), plan->warnings.end(), sw) == plan->warnings.end()) plan->warnings.push_back(sw);
+        }
+        plan->ops.push_back(std::make_unique<JoinOp>(c.join, sub.get()));
+        plan->subplans.push_back(std::move(sub));
+        break;
+      }
       case CommandKind::Other: {
         size_t pos = c.span.begin;
         const std::string& a = c.other.args;
@@ -1180,6 +1266,19 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
         break;
       }
     }
+  }
+}
+
+void SubPlan::set_rows(std::vector<Row> r) {
+  rows_cut = r.size() > kMaxRows ? r.size() - kMaxRows : 0;
+  if (rows_cut) r.resize(kMaxRows);
+  rows = std::move(r);
+}
+
+void collect_subplans(Plan& plan, std::vector<SubPlan*>& out) {
+  for (auto& s : plan.subplans) {
+    collect_subplans(*s->plan, out);
+    out.push_back(s.get());
   }
 }
 

@@ -31,6 +31,20 @@ struct RawFields : public FieldResolver {
   std::vector<std::string> names;
 };
 
+struct Plan;
+
+// A subsearch (join [...]): its own plan, fed by the same pass over the events as the
+// search that holds it; the engine stores its final rows here before that search's row
+// pipeline runs.
+struct SubPlan {
+  static constexpr size_t kMaxRows = 50'000;  // Splunk's subsearch result limit for join
+  std::unique_ptr<Plan> plan;
+  std::vector<Row> rows;
+  size_t rows_cut = 0;  // rows beyond kMaxRows, dropped
+  // Keeps the first kMaxRows rows, as Splunk does.
+  void set_rows(std::vector<Row> r);
+};
+
 struct Plan {
   // Exactly one source: a tstats scan over a CIM dataset, or a raw-event search.
   const cim::Dataset* dataset = nullptr;  // tstats from datamodel=...
@@ -42,7 +56,12 @@ struct Plan {
   std::vector<std::unique_ptr<RowOp>> ops;
   std::vector<std::string> warnings;  // e.g. a field splinter's CIM tables do not map
   uint64_t regex_limit_hits = 0;      // regex evaluations that gave up (counted as no match)
+  std::vector<std::unique_ptr<SubPlan>> subplans;  // join subsearches, in command order
 };
+
+// Every subsearch plan under plan, nested ones before the subsearch that holds them (the
+// order their rows must be computed in).
+void collect_subplans(Plan& plan, std::vector<SubPlan*>& out);
 
 class LookupCatalog;
 

@@ -144,7 +144,20 @@ struct OtherCommand {
   std::string args;
 };
 
-enum class CommandKind { Tstats, Stats, Rename, Convert, Where, Eval, Search, Table, Fields, Bin, Rex, Other };
+struct Pipeline;
+
+// join [type=inner|outer|left] [max=<n>] [overwrite=<bool>] [usetime=false] [earlier=<bool>]
+//      <field-list> [<subsearch>]; options and fields may come in any order.
+struct JoinCommand {
+  std::string type = "inner";          // inner, or outer/left (main rows kept without a match)
+  int64_t max = 1;                      // matches per main row; 0 = all
+  bool overwrite = true;                // subsearch values replace main-row fields of the same name
+  std::vector<std::string> fields;      // empty: every field common to both result sets
+  std::shared_ptr<Pipeline> subsearch;  // positions inside point into the whole search text
+  Span subsearch_span;                  // the text between '[' and ']'
+};
+
+enum class CommandKind { Tstats, Stats, Rename, Convert, Where, Eval, Search, Table, Fields, Bin, Rex, Join, Other };
 
 struct Command {
   CommandKind kind = CommandKind::Other;
@@ -160,6 +173,7 @@ struct Command {
   FieldsCommand fields;
   BinCommand bin;
   RexCommand rex;
+  JoinCommand join;
   OtherCommand other;
 };
 

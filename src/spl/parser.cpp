@@ -971,6 +971,116 @@ ExprPtr parse_eval_args(std::string_view text, size_t begin, size_t end) {
   return e;
 }
 
+// join [options] <field-list> [subsearch]. Options (key=value) and fields (separated by
+// spaces or commas) may come in any order before the subsearch, which must end the command.
+// The subsearch is parsed as its own pipeline over a copy of the text with everything
+// outside the brackets blanked, so every position inside it points into the whole text.
+void parse_join(std::string_view text, size_t begin, size_t end, size_t name_begin, JoinCommand& c) {
+  size_t open = end;
+  for (size_t i = begin; i < end;) {
+    if (text[i] == '"') {
+      i = skip_quoted(text, i, end);
+      continue;
+    }
+    if (text[i] == '\\') {
+      i += 2;
+      continue;
+    }
+    if (text[i] == '[') {
+      open = i;
+      break;
+    }
+    ++i;
+  }
+  if (open == end) throw Error("join needs a subsearch, e.g. join <field> [| tstats ...]", name_begin);
+  size_t close = end, depth = 0;
+  for (size_t i = open; i < end;) {
+    if (text[i] == '"') {
+      i = skip_quoted(text, i, end);
+      continue;
+    }
+    if (text[i] == '\\') {
+      i += 2;
+      continue;
+    }
+    if (text[i] == '[') ++depth;
+    if (text[i] == ']' && --depth == 0) {
+      close = i;
+      break;
+    }
+    ++i;
+  }
+  if (close == end) throw Error("unterminated '[' subsearch", open);
+  for (size_t i = close + 1; i < end; ++i)
+    if (!is_space(text[i])) throw Error("unexpected text after the join subsearch", i);
+  // Options and fields.
+  for (size_t i = begin; i < open;) {
+    if (is_space(text[i]) || text[i] == ',') {
+      ++i;
+      continue;
+    }
+    size_t w = i;
+    std::string word;
+    if (text[i] == '"') {
+      size_t e;
+      word = decode_quoted(text, i, open, e);
+      i = e;
+      c.fields.push_back(word);
+      continue;
+    }
+    while (i < open && !is_space(text[i]) && text[i] != ',') ++i;
+    word = std::string(text.substr(w, i - w));
+    size_t eq = word.find('=');
+    if (eq == std::string::npos) {
+      c.fields.push_back(word);
+      continue;
+    }
+    const std::string key = lower(word.substr(0, eq));
+    std::string value = word.substr(eq + 1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    const std::string v = lower(value);
+    const size_t vpos = w + eq + 1;
+    auto boolean = [&](bool& out) {
+      if (v == "true" || v == "t" || v == "1") out = true;
+      else if (v == "false" || v == "f" || v == "0") out = false;
+      else throw Error("join " + key + "= expects true or false", vpos);
+    };
+    if (key == "type") {
+      if (v != "inner" && v != "outer" && v != "left") throw Error("join type= expects inner, outer or left", vpos);
+      c.type = v;
+    } else if (key == "max") {
+      if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+        throw Error("join max= expects a non-negative whole number", vpos);
+      c.max = std::stoll(v);
+    } else if (key == "overwrite") {
+      boolean(c.overwrite);
+    } else if (key == "usetime") {
+      bool usetime = false;
+      boolean(usetime);
+      if (usetime) throw Error("join usetime=true is not supported", w);
+    } else if (key == "earlier") {
+      bool earlier = true;
+      boolean(earlier);  // only meaningful with usetime=true
+    } else {
+      throw Error("unsupported join option " + key + "=", w);
+    }
+  }
+  size_t sb = open + 1;
+  while (sb < close && is_space(text[sb])) ++sb;
+  if (sb == close) throw Error("empty join subsearch", open);
+  c.subsearch_span = mkspan(open + 1, close);
+  // Subsearches nest (each one is parsed over a copy of the text): a few levels at most.
+  static thread_local int nesting = 0;
+  if (nesting >= 8) throw Error("subsearches nested too deeply (limit 8)", open);
+  struct Nest {
+    Nest() { ++nesting; }
+    ~Nest() { --nesting; }
+  } nest;
+  std::string masked(text.size(), ' ');
+  masked.replace(open + 1, close - open - 1, text.substr(open + 1, close - open - 1));
+  c.subsearch = std::make_shared<Pipeline>(parse_pipeline(masked));
+}
+
 // Commands that produce events themselves; any other first piece is search terms.
 const std::set<std::string, std::less<>> kGenerating = {
     "search",  "tstats",   "inputlookup", "makeresults", "mstats",     "metadata", "dbinspect", "inputcsv",
@@ -1021,6 +1131,9 @@ Command parse_command(std::string_view text, size_t name_begin, size_t name_end,
   } else if (c.name == "rex") {
     c.kind = CommandKind::Rex;
     parse_rex(p, c.rex, name_begin);
+  } else if (c.name == "join") {
+    c.kind = CommandKind::Join;
+    parse_join(text, ab, ae, name_begin, c.join);
   } else if (c.name == "table" || c.name == "fields") {
     c.kind = c.name == "table" ? CommandKind::Table : CommandKind::Fields;
     parse_fields(p, c.fields, c.name == "fields");

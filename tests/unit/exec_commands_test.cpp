@@ -299,3 +299,112 @@ TEST(ExecLookup, CompileErrorsNameTheProblem) {
   auto out = run("search * | lookup local=true update=true host_owner host OUTPUT team", {row({{"host", "FIN-WS042.acme.example"}})}, &c);
   EXPECT_EQ(text(out[0], "team"), "finance");
 }
+
+// ---- join ------------------------------------------------------------------------
+
+namespace {
+
+// Runs the row commands of spl over main, with sub as the rows of its (single) join subsearch.
+std::vector<Row> run_join(const std::string& spl, std::vector<Row> main, std::vector<Row> sub) {
+  auto plan = compile_plan(spl::parse_pipeline(spl));
+  std::vector<SubPlan*> subs;
+  collect_subplans(*plan, subs);
+  EXPECT_EQ(subs.size(), 1u);
+  subs[0]->set_rows(std::move(sub));
+  return run_row_ops(*plan, std::move(main));
+}
+
+const char* kJoinBase = "| tstats count from datamodel=Endpoint.Processes by Processes.process_id | ";
+const char* kSub = " [| tstats count from datamodel=Network_Traffic.All_Traffic by All_Traffic.process_id]";
+
+}  // namespace
+
+TEST(ExecJoin, InnerKeepsFirstMatchOnlyAndDropsUnmatched) {
+  auto out = run_join(std::string(kJoinBase) + "join pid" + kSub,
+                      {row({{"pid", "1"}, {"a", "x"}}), row({{"pid", "2"}, {"a", "y"}}), row({{"a", "z"}})},
+                      {row({{"pid", "1"}, {"b", "first"}}), row({{"pid", "1"}, {"b", "second"}}), row({{"pid", "3"}, {"b", "other"}})});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(text(out[0], "a"), "x");
+  EXPECT_EQ(text(out[0], "b"), "first");
+  // The main row's fields first, then the subsearch's new ones.
+  EXPECT_EQ(out[0].fields[2].first, "b");
+}
+
+TEST(ExecJoin, Max0JoinsEveryMatchAsItsOwnRow) {
+  auto out = run_join(std::string(kJoinBase) + "join max=0 pid" + kSub, {row({{"pid", "1"}, {"a", "x"}})},
+                      {row({{"pid", "1"}, {"b", "first"}}), row({{"pid", "1"}, {"b", "second"}})});
+  EXPECT_EQ(column(out, "b"), "first,second");
+  EXPECT_EQ(column(out, "a"), "x,x");
+  out = run_join(std::string(kJoinBase) + "join max=2 pid" + kSub, {row({{"pid", "1"}})},
+                 {row({{"pid", "1"}, {"b", "1"}}), row({{"pid", "1"}, {"b", "2"}}), row({{"pid", "1"}, {"b", "3"}})});
+  EXPECT_EQ(column(out, "b"), "1,2");
+}
+
+TEST(ExecJoin, LeftAndOuterKeepUnmatchedRowsUnchanged) {
+  for (const char* type : {"left", "outer", "OUTER"}) {
+    auto out = run_join(std::string(kJoinBase) + "join pid type=" + type + kSub,
+                        {row({{"pid", "1"}}), row({{"pid", "2"}, {"b", "mine"}}), row({{"a", "no pid"}})},
+                        {row({{"pid", "1"}, {"b", "joined"}})});
+    EXPECT_EQ(column(out, "b"), "joined,mine,<null>") << type;
+    EXPECT_EQ(out.size(), 3u);
+  }
+}
+
+TEST(ExecJoin, OverwriteDecidesWhoseValueWins) {
+  std::vector<Row> main = {row({{"pid", "1"}, {"user", "main"}, {"empty", ""}})};
+  std::vector<Row> sub = {row({{"pid", "1"}, {"user", "sub"}})};
+  EXPECT_EQ(column(run_join(std::string(kJoinBase) + "join pid" + kSub, main, sub), "user"), "sub");
+  EXPECT_EQ(column(run_join(std::string(kJoinBase) + "join overwrite=true pid" + kSub, main, sub), "user"), "sub");
+  EXPECT_EQ(column(run_join(std::string(kJoinBase) + "join overwrite=false pid" + kSub, main, sub), "user"), "main");
+  // A field the subsearch row lacks (or has null) never erases the main row's.
+  Row s2;
+  s2.set("pid", Value::of(std::string("1")));
+  s2.set("user", Value{});
+  EXPECT_EQ(column(run_join(std::string(kJoinBase) + "join pid" + kSub, main, {s2}), "user"), "main");
+}
+
+TEST(ExecJoin, AllJoinFieldsMustMatchExactly) {
+  std::vector<Row> main = {row({{"pid", "1"}, {"host", "A"}}), row({{"pid", "1"}, {"host", "a"}}),
+                           row({{"pid", "2"}, {"host", "A"}})};
+  std::vector<Row> sub = {row({{"pid", "1"}, {"host", "A"}, {"b", "hit"}}), row({{"pid", "2"}, {"b", "no host"}})};
+  auto out = run_join(std::string(kJoinBase) + "join pid, host" + kSub, main, sub);
+  ASSERT_EQ(out.size(), 1u);  // case-sensitive; a missing field never matches
+  EXPECT_EQ(text(out[0], "host"), "A");
+  EXPECT_EQ(text(out[0], "b"), "hit");
+  out = run_join(std::string(kJoinBase) + "join host pid" + kSub, main, sub);
+  EXPECT_EQ(out.size(), 1u);
+}
+
+TEST(ExecJoin, NoMatchAndEmptySubsearch) {
+  EXPECT_TRUE(run_join(std::string(kJoinBase) + "join pid" + kSub, {row({{"pid", "1"}})}, {row({{"pid", "9"}})}).empty());
+  EXPECT_TRUE(run_join(std::string(kJoinBase) + "join pid" + kSub, {row({{"pid", "1"}})}, {}).empty());
+  EXPECT_EQ(run_join(std::string(kJoinBase) + "join type=left pid" + kSub, {row({{"pid", "1"}})}, {}).size(), 1u);
+}
+
+TEST(ExecJoin, WithoutFieldsUsesTheFieldsCommonToBoth) {
+  auto out = run_join(std::string(kJoinBase) + "join" + kSub,
+                      {row({{"pid", "1"}, {"host", "A"}, {"x", "1"}}), row({{"pid", "1"}, {"host", "B"}})},
+                      {row({{"host", "A"}, {"pid", "1"}, {"b", "hit"}})});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(text(out[0], "host"), "A");
+}
+
+TEST(ExecJoin, SubsearchRowsCappedAt50000) {
+  SubPlan s;
+  s.set_rows(std::vector<Row>(SubPlan::kMaxRows + 7, row({{"pid", "1"}})));
+  EXPECT_EQ(s.rows.size(), SubPlan::kMaxRows);
+  EXPECT_EQ(s.rows_cut, 7u);
+}
+
+TEST(ExecJoin, SubsearchCompileErrorsPointIntoTheWholeText) {
+  std::string spl = std::string(kJoinBase) + "join pid [| tstats count from datamodel=Nope.X by a | frob ]";
+  std::string msg;
+  EXPECT_EQ(compile_error_pos(spl, &msg), spl.find("tstats count from datamodel=Nope"));
+  EXPECT_NE(msg.find("Nope.X"), std::string::npos);
+  spl = std::string(kJoinBase) + "join pid [| tstats count from datamodel=Network_Traffic.All_Traffic by a | frob ]";
+  EXPECT_EQ(compile_error_pos(spl, &msg), spl.find("frob"));
+  // Unmapped subsearch fields are reported on the search that holds the join.
+  auto plan = compile_plan(spl::parse_pipeline(std::string(kJoinBase) + "join pid [| tstats count from datamodel=Network_Traffic.All_Traffic by All_Traffic.nope]"));
+  ASSERT_FALSE(plan->warnings.empty());
+  EXPECT_NE(plan->warnings.back().find("join subsearch: field All_Traffic.nope"), std::string::npos);
+}

@@ -344,10 +344,12 @@ TEST(SplPipeline, Errors) {
 }
 
 TEST(SplPipeline, SubsearchIsKeptRaw) {
+  // A search's subsearch is kept raw; a join's is parsed (SplJoin tests).
   auto p = parse_pipeline("a | join x [| tstats count where a=1 | rename a as b] | search c [| inputlookup l]");
   ASSERT_EQ(p.commands.size(), 3u);
-  EXPECT_EQ(p.commands[1].kind, CommandKind::Other);
-  EXPECT_EQ(p.commands[1].other.args, "x [| tstats count where a=1 | rename a as b]");
+  EXPECT_EQ(p.commands[1].kind, CommandKind::Join);
+  ASSERT_EQ(p.commands[1].join.subsearch->commands.size(), 2u);
+  EXPECT_EQ(p.commands[1].join.subsearch->commands[1].kind, CommandKind::Rename);
   EXPECT_EQ(p.commands[2].kind, CommandKind::Other);
   EXPECT_EQ(p.commands[2].name, "search");
 }
@@ -455,4 +457,63 @@ TEST(SplPipeline, RexErrors) {
   EXPECT_EQ(error_pos([] { parse_pipeline("a | rex \"(?<a>.)\" \"(?<b>.)\""); }), 18u);
   EXPECT_EQ(error_pos([] { parse_pipeline("a | rex field=x (?<a>.)"); }), 16u);
   EXPECT_EQ(error_pos([] { parse_pipeline("a | rex bogus=1 \"(?<a>.)\""); }), 8u);
+}
+
+// join [options] <fields> [subsearch]: options and comma- or space-separated fields in any
+// order; the subsearch is a pipeline of its own whose positions point into the whole text.
+TEST(SplJoin, OptionsFieldsAndSubsearch) {
+  const std::string text =
+      "| tstats count from datamodel=Endpoint.Processes by Processes.process_id | join process_guid, _time type=outer "
+      "max=0 overwrite=false usetime=false earlier=true [| tstats count from datamodel=Network_Traffic by "
+      "All_Traffic.process_guid | rename \"a]\" as b | search x=\"[\" ] ";
+  auto p = parse_pipeline(text);
+  ASSERT_EQ(p.commands.size(), 2u);
+  const Command& c = p.commands[1];
+  EXPECT_EQ(c.kind, CommandKind::Join);
+  EXPECT_EQ(c.join.type, "outer");
+  EXPECT_EQ(c.join.max, 0);
+  EXPECT_FALSE(c.join.overwrite);
+  EXPECT_EQ(c.join.fields, (std::vector<std::string>{"process_guid", "_time"}));
+  ASSERT_TRUE(c.join.subsearch);
+  const Pipeline& sub = *c.join.subsearch;
+  ASSERT_EQ(sub.commands.size(), 3u);
+  EXPECT_EQ(sub.commands[0].kind, CommandKind::Tstats);
+  EXPECT_EQ(sub.commands[0].span.begin, text.find("tstats count from datamodel=Network_Traffic"));
+  EXPECT_EQ(sub.commands[2].kind, CommandKind::Search);
+  EXPECT_EQ(text.substr(c.join.subsearch_span.begin, c.join.subsearch_span.end - c.join.subsearch_span.begin).back(), ' ');
+}
+
+TEST(SplJoin, DefaultsAndForms) {
+  auto p = parse_pipeline("a | join  host process_id [search b | table host]");
+  const Command& c = p.commands[1];
+  EXPECT_EQ(c.join.type, "inner");
+  EXPECT_EQ(c.join.max, 1);
+  EXPECT_TRUE(c.join.overwrite);
+  EXPECT_EQ(c.join.fields, (std::vector<std::string>{"host", "process_id"}));
+  EXPECT_EQ(c.join.subsearch->commands[0].kind, CommandKind::Search);
+  // "join domain[...]" and "join [...]" (no fields: the common ones).
+  EXPECT_EQ(parse_pipeline("a | join domain[search b]").commands[1].join.fields, std::vector<std::string>{"domain"});
+  EXPECT_TRUE(parse_pipeline("a | join [search b]").commands[1].join.fields.empty());
+  EXPECT_EQ(parse_pipeline("a | join user type=LEFT [search b]").commands[1].join.type, "left");
+  // A nested join subsearch.
+  auto n = parse_pipeline("a | join x [search b | join y [search c]]");
+  ASSERT_EQ(n.commands[1].join.subsearch->commands.size(), 2u);
+  EXPECT_EQ(n.commands[1].join.subsearch->commands[1].kind, CommandKind::Join);
+}
+
+TEST(SplJoin, Errors) {
+  std::string msg;
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | join x"); }, &msg), 4u);
+  EXPECT_NE(msg.find("needs a subsearch"), std::string::npos);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | join type=full x [search b]"); }, &msg), 14u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | join max=-1 x [search b]"); }), 13u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | join overwrite=maybe x [search b]"); }), 19u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | join usetime=true x [search b]"); }, &msg), 9u);
+  EXPECT_NE(msg.find("usetime=true is not supported"), std::string::npos);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | join left=L x [search b]"); }, &msg), 9u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | join x [ ]"); }, &msg), 11u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | join x [search b] y"); }), 22u);
+  // Errors inside the subsearch point into the whole text.
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | join x [search b | eval ]"); }), 27u);
+  EXPECT_EQ(error_pos([] { parse_pipeline("a | join x [search b || table c]"); }), 22u);
 }
