@@ -939,7 +939,8 @@ void parse_eval(std::string_view text, size_t begin, size_t end, EvalCommand& c)
   }
 }
 
-bool has_subsearch(std::string_view text, size_t begin, size_t end) {
+// Offset of the first '[' outside quotes (a subsearch opens there), or end.
+size_t subsearch_at(std::string_view text, size_t begin, size_t end) {
   for (size_t i = begin; i < end;) {
     if (text[i] == '"') {
       i = skip_quoted(text, i, end);
@@ -949,11 +950,13 @@ bool has_subsearch(std::string_view text, size_t begin, size_t end) {
       i += 2;
       continue;
     }
-    if (text[i] == '[') return true;
+    if (text[i] == '[') return i;
     ++i;
   }
-  return false;
+  return end;
 }
+
+bool has_subsearch(std::string_view text, size_t begin, size_t end) { return subsearch_at(text, begin, end) != end; }
 
 ExprPtr parse_search_args(std::string_view text, size_t begin, size_t end) {
   SearchParser p(text, begin, end);
@@ -976,22 +979,7 @@ ExprPtr parse_eval_args(std::string_view text, size_t begin, size_t end) {
 // The subsearch is parsed as its own pipeline over a copy of the text with everything
 // outside the brackets blanked, so every position inside it points into the whole text.
 void parse_join(std::string_view text, size_t begin, size_t end, size_t name_begin, JoinCommand& c) {
-  size_t open = end;
-  for (size_t i = begin; i < end;) {
-    if (text[i] == '"') {
-      i = skip_quoted(text, i, end);
-      continue;
-    }
-    if (text[i] == '\\') {
-      i += 2;
-      continue;
-    }
-    if (text[i] == '[') {
-      open = i;
-      break;
-    }
-    ++i;
-  }
+  const size_t open = subsearch_at(text, begin, end);
   if (open == end) throw Error("join needs a subsearch, e.g. join <field> [| tstats ...]", name_begin);
   size_t close = end, depth = 0;
   for (size_t i = open; i < end;) {
