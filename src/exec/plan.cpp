@@ -89,10 +89,15 @@ std::vector<AggSpec> compile_aggs(const std::vector<spl::Aggregation>& aggs, Fie
 // Wildcard rename: "Processes.*" AS "*" moves the part matched by each '*'.
 class RenameOp : public RowOp {
  public:
-  explicit RenameOp(std::vector<std::pair<std::string, std::string>> r) : renames_(std::move(r)) {}
+  explicit RenameOp(std::vector<std::pair<std::string, std::string>> r)
+      : renames_(std::move(r)), shapes_(renames_.size()) {}
   void run(std::vector<Row>& rows) override {
     for (auto& row : rows)
-      for (auto& [from, to] : renames_) apply(row, from, to);
+      for (size_t k = 0; k < renames_.size(); ++k) {
+        const auto& [from, to] = renames_[k];
+        if (from.find('*') == std::string::npos) rename_one(row, from, to);
+        else rename_wild(row, k);
+      }
   }
 
  private:
@@ -109,47 +114,63 @@ class RenameOp : public RowOp {
     }
     return !s.empty() && s[0] == pat[0] && capture(pat.substr(1), s.substr(1), caps);
   }
-  static void apply(Row& row, const std::string& from, const std::string& to) {
-    if (from.find('*') == std::string::npos) {
-      if (!row.get(from) || from == to) return;
-      row.erase(to);  // the renamed field replaces one of the same name
-      for (auto& [n, v] : row.fields)
-        if (n == from) n = to;  // keeps the column where the old one stood
-      return;
-    }
-    struct Out {
-      std::string name;
-      Value v;
-      bool renamed;
-    };
-    std::vector<Out> out;
+  static void rename_one(Row& row, const std::string& from, const std::string& to) {
+    if (!row.get(from) || from == to) return;
+    row.erase(to);  // the renamed field replaces one of the same name
+    for (auto& [n, v] : row.fields)
+      if (n == from) n = to;  // keeps the column where the old one stood
+  }
+  // What a wildcard rename does to rows with these field names, in order: the output
+  // names and which input field each takes its value from. Rows of one search mostly
+  // share their names, so this is worked out once per shape, not per row.
+  struct Shape {
+    std::vector<std::string> in;
+    std::vector<std::pair<std::string, size_t>> out;
+  };
+  void plan_shape(const Row& row, const std::string& from, const std::string& to, Shape& sh) const {
+    sh.in.clear();
+    sh.out.clear();
+    std::vector<std::string> names(row.fields.size());
+    std::vector<bool> renamed(row.fields.size());
     std::vector<std::string> targets;
-    for (auto& [name, v] : row.fields) {
+    for (size_t i = 0; i < row.fields.size(); ++i) {
+      const std::string& name = row.fields[i].first;
+      sh.in.push_back(name);
       std::vector<std::string_view> caps;
       if (!capture(from, name, caps)) {
-        out.push_back({std::move(name), std::move(v), false});
+        names[i] = name;
         continue;
       }
-      std::string target;
       size_t c = 0;
       for (char ch : to) {
-        if (ch == '*' && c < caps.size()) target += caps[c++];
-        else target += ch;
+        if (ch == '*' && c < caps.size()) names[i] += caps[c++];
+        else names[i] += ch;
       }
-      targets.push_back(target);
-      out.push_back({std::move(target), std::move(v), true});
+      renamed[i] = true;
+      targets.push_back(names[i]);
     }
     // A renamed field replaces an existing one of the same name wherever that stood,
     // as an explicit rename does (tstats `values(X.p) as p by X.p | rename X.* as *`
-    // keeps the by-field); among renamed fields the last wins.
-    Row fixed;
-    for (auto& o : out) {
-      if (!o.renamed && std::find(targets.begin(), targets.end(), o.name) != targets.end()) continue;
-      fixed.set(o.name, std::move(o.v));
+    // keeps the by-field); among renamed fields the last wins, in the first one's place.
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (!renamed[i] && std::find(targets.begin(), targets.end(), names[i]) != targets.end()) continue;
+      auto at = std::find_if(sh.out.begin(), sh.out.end(), [&](const auto& o) { return o.first == names[i]; });
+      if (at != sh.out.end()) at->second = i;
+      else sh.out.emplace_back(names[i], i);
     }
-    row = std::move(fixed);
+  }
+  void rename_wild(Row& row, size_t k) {
+    Shape& sh = shapes_[k];
+    bool same = sh.in.size() == row.fields.size();
+    for (size_t i = 0; same && i < sh.in.size(); ++i) same = sh.in[i] == row.fields[i].first;
+    if (!same) plan_shape(row, renames_[k].first, renames_[k].second, sh);
+    std::vector<std::pair<std::string, Value>> fields;
+    fields.reserve(sh.out.size());
+    for (const auto& [name, src] : sh.out) fields.emplace_back(name, std::move(row.fields[src].second));
+    row.fields = std::move(fields);
   }
   std::vector<std::pair<std::string, std::string>> renames_;
+  std::vector<Shape> shapes_;  // per rename: the last row shape seen
 };
 
 class ConvertOp : public RowOp {
