@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <unordered_map>
 
 namespace splinter::engine {
 
@@ -106,17 +107,28 @@ HuntResult hunt(const HuntOptions& opts) {
     }
   }
   // Subsearches read the same single pass over the events; they are added after every
-  // detection so that scanner index i is still the i-th detection with a plan.
+  // detection so that scanner index i is still the i-th detection with a plan. Many
+  // detections share a subsearch word for word (the same Network_Traffic or Registry
+  // tstats): it is scanned once and its rows are handed to each of them.
+  std::unordered_map<std::string, size_t> sub_index;  // subsearch text -> scanner index
+  std::unordered_map<size_t, exec::SubPlan*> scanned_sub;  // scanner index -> the subsearch scanned
   for (size_t k = 0; k < compiled.size(); ++k) {
     if (!compiled[k].plan) continue;
     std::vector<exec::SubPlan*> list;
     exec::collect_subplans(*compiled[k].plan, list);
     for (auto* sp : list) {
       if (opts.max_groups) sp->plan->group.max_groups = opts.max_groups;
-      scanner.add(sp->plan.get());
-      subs[k].emplace_back(sp, scanned++);
+      auto [it, fresh] = sub_index.emplace(sp->text, scanned);
+      if (fresh) {
+        scanner.add(sp->plan.get());
+        scanned_sub[scanned] = sp;
+        ++scanned;
+      }
+      subs[k].emplace_back(sp, it->second);
     }
   }
+  // Final rows of each scanned subsearch, computed by the first detection that needs them.
+  std::unordered_map<size_t, std::vector<Row>> sub_rows;
 
   ScanSink sink(scanner, res, opts.max_problems_kept);
   if (!opts.inputs.empty()) res.files = io::read_inputs(opts.inputs, sink, opts.read);
@@ -146,12 +158,15 @@ HuntResult hunt(const HuntOptions& opts) {
                                 (sub.raw_search ? " matching event(s) not kept, limit of " + std::to_string(sub.max_raw_rows) + " events"
                                                 : " event(s) not aggregated, group limit of " + std::to_string(sub.group.max_groups)) +
                                 " reached");
-        sp->set_rows(exec::run_row_ops(*sp->plan, scanner.rows(idx)));
+        exec::Plan& ran = *scanned_sub.at(idx)->plan;  // sp itself, or the one scanned for an identical text
+        auto cached = sub_rows.find(idx);
+        if (cached == sub_rows.end()) cached = sub_rows.emplace(idx, exec::run_row_ops(ran, scanner.rows(idx))).first;
+        sp->set_rows(cached->second);
         if (sp->rows_cut)
           dr.warnings.push_back("results may be incomplete: join subsearch returned " +
                                 std::to_string(sp->rows.size() + sp->rows_cut) + " rows; only the first " +
                                 std::to_string(exec::SubPlan::kMaxRows) + " are joined, as in Splunk");
-        compiled[i].plan->regex_limit_hits += sp->plan->regex_limit_hits;
+        compiled[i].plan->regex_limit_hits += ran.regex_limit_hits;
       }
       dr.rows = exec::run_row_ops(*compiled[i].plan, scanner.rows(si));
       for (auto& [sp, idx] : subs[i]) sp->rows = {};  // only needed while the join ran

@@ -32,9 +32,9 @@ void GroupTable::add(FieldAccess& f, int64_t time_us) {
 void GroupTable::add_key(FieldAccess& f, int64_t time_us, size_t i) {
   if (i == spec_.by.size()) {
     key_.clear();
-    for (auto& k : cur_) {
-      key_ += std::to_string(k.size());
-      key_ += ':';
+    for (auto& k : cur_) {  // length-prefixed, so ("a:b","c") and ("a","b:c") differ
+      const auto n = static_cast<uint32_t>(k.size());
+      key_.append(reinterpret_cast<const char*>(&n), sizeof n);
       key_ += k;
     }
     auto it = groups_.find(std::string_view(key_));
@@ -46,9 +46,8 @@ void GroupTable::add_key(FieldAccess& f, int64_t time_us, size_t i) {
       Group g;
       g.keys = cur_;
       g.states.resize(spec_.aggs.size());
-      g.index = order_.size();
+      g.index = by_index_.size();
       it = groups_.emplace(key_, std::move(g)).first;
-      order_.push_back(key_);
       by_index_.push_back(&it->second);
     }
     hit_.push_back(it->second.index);
@@ -74,7 +73,8 @@ void GroupTable::add_key(FieldAccess& f, int64_t time_us, size_t i) {
     }
     return;
   }
-  cur_[i] = v->text();
+  if (v->type == Value::Type::Str) cur_[i].assign(v->str);  // no temporary copy
+  else cur_[i] = v->text();
   add_key(f, time_us, i + 1);
 }
 
@@ -147,15 +147,20 @@ void GroupTable::update(Group& g, FieldAccess& f, int64_t time_us) {
 
 std::vector<Row> GroupTable::rows() const {
   // Splunk returns stats/tstats groups sorted by the by-field values (numbers as numbers).
-  std::vector<const Group*> sorted;
-  sorted.reserve(order_.size());
-  for (auto& key : order_) sorted.push_back(&groups_.at(key));
-  std::stable_sort(sorted.begin(), sorted.end(), [](const Group* a, const Group* b) {
+  // Keys are parsed as numbers once, not in every comparison.
+  const size_t nk = spec_.by.size();
+  std::vector<double> num(by_index_.size() * nk);
+  std::vector<unsigned char> is_num(by_index_.size() * nk);
+  for (const Group* g : by_index_)
+    for (size_t i = 0; i < nk && i < g->keys.size(); ++i)
+      is_num[g->index * nk + i] = parse_number(g->keys[i], num[g->index * nk + i]);
+  std::vector<const Group*> sorted(by_index_.begin(), by_index_.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [&](const Group* a, const Group* b) {
     for (size_t i = 0; i < a->keys.size(); ++i) {
       const std::string &x = a->keys[i], &y = b->keys[i];
       if (x == y) continue;
-      double nx, ny;
-      if (parse_number(x, nx) && parse_number(y, ny) && nx != ny) return nx < ny;
+      const size_t ia = a->index * nk + i, ib = b->index * nk + i;
+      if (is_num[ia] && is_num[ib] && num[ia] != num[ib]) return num[ia] < num[ib];
       return x < y;
     }
     return false;

@@ -93,7 +93,6 @@ class GroupTable {
 
   GroupSpec spec_;
   std::unordered_map<std::string, Group, Hash, std::equal_to<>> groups_;
-  std::vector<std::string> order_;  // keys in first-seen order, for stable output
   std::vector<const Group*> by_index_;  // groups in first-seen order (map nodes do not move)
   std::vector<size_t> hit_;
   std::vector<std::string> cur_;    // current by-values while expanding multivalue keys

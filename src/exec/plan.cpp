@@ -1262,6 +1262,7 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
       case CommandKind::Join: {
         auto sub = std::make_unique<SubPlan>();
         sub->plan = compile_plan(*c.join.subsearch, lookups);
+        sub->text = c.join.subsearch_text;
         for (auto& w : sub->plan->warnings) {
           std::string sw = "join subsearch: " + w;
           if (std::find(plan->warnings.begin(), plan->warnings.end(), sw) == plan->warnings.end()) plan->warnings.push_back(sw);

@@ -39,6 +39,7 @@ struct Plan;
 struct SubPlan {
   static constexpr size_t kMaxRows = 50'000;  // Splunk's subsearch result limit for join
   std::unique_ptr<Plan> plan;
+  std::string text;  // the subsearch's SPL (macros expanded): equal texts give equal rows
   std::vector<Row> rows;
   size_t rows_cut = 0;  // rows beyond kMaxRows, dropped
   // Keeps the first kMaxRows rows, as Splunk does.

@@ -155,6 +155,7 @@ struct JoinCommand {
   std::vector<std::string> fields;      // empty: every field common to both result sets
   std::shared_ptr<Pipeline> subsearch;  // positions inside point into the whole search text
   Span subsearch_span;                  // the text between '[' and ']'
+  std::string subsearch_text;           // that text: identical subsearches are run once
 };
 
 enum class CommandKind { Tstats, Stats, Rename, Convert, Where, Eval, Search, Table, Fields, Bin, Rex, Join, Other };

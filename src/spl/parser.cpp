@@ -1057,6 +1057,7 @@ void parse_join(std::string_view text, size_t begin, size_t end, size_t name_beg
   while (sb < close && is_space(text[sb])) ++sb;
   if (sb == close) throw Error("empty join subsearch", open);
   c.subsearch_span = mkspan(open + 1, close);
+  c.subsearch_text = std::string(text.substr(open + 1, close - open - 1));
   // Subsearches nest (each one is parsed over a copy of the text): a few levels at most.
   static thread_local int nesting = 0;
   if (nesting >= 8) throw Error("subsearches nested too deeply (limit 8)", open);
