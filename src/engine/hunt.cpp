@@ -97,15 +97,38 @@ HuntResult hunt(const HuntOptions& opts) {
   size_t scanned = 0;  // plans added to the scanner
   // Per compiled detection: its join subsearches (nested first) with their scanner index.
   std::vector<std::vector<std::pair<exec::SubPlan*, size_t>>> subs(selected.size());
+  // Detections whose first command (the tstats or the raw search) is the same text scan
+  // as one: ESCU repeats whole tstats clauses across detections that differ only in the
+  // commands after it. det_scan[k]: detection k's scanner index.
+  std::vector<size_t> det_scan(selected.size(), SIZE_MAX);
+  std::vector<size_t> scan_users;                   // per scanner index: detections reading it
+  std::vector<const exec::Plan*> scan_plan;         // per scanner index: the plan scanned
+  std::unordered_map<std::string, size_t> first_cmd;  // first command text -> scanner index
   for (size_t k = 0; k < selected.size(); ++k) {
     compiled.push_back(content::compile_detection(*selected[k], c.macros, &c.lookups));
     auto& cd = compiled.back();
-    if (cd.plan) {
-      if (opts.max_groups) cd.plan->group.max_groups = opts.max_groups;
+    if (!cd.plan) continue;
+    if (opts.max_groups) cd.plan->group.max_groups = opts.max_groups;
+    const spl::Span sp = cd.pipeline.commands.at(0).span;
+    auto [it, fresh] = first_cmd.emplace(cd.expanded.substr(sp.begin, sp.end - sp.begin), scanned);
+    if (fresh) {
       scanner.add(cd.plan.get());
+      scan_users.push_back(0);
+      scan_plan.push_back(cd.plan.get());
       ++scanned;
     }
+    det_scan[k] = it->second;
+    ++scan_users[it->second];
   }
+  // Rows of a scan that several detections read: computed once, copied to each.
+  std::unordered_map<size_t, std::vector<Row>> shared_rows;
+  auto rows_of = [&](size_t idx) -> std::vector<Row> {
+    if (scan_users[idx] <= 1) return scanner.rows(idx);
+    auto it = shared_rows.find(idx);
+    if (it == shared_rows.end()) it = shared_rows.emplace(idx, scanner.rows(idx)).first;
+    if (--scan_users[idx] == 0) return std::move(it->second);  // the last reader takes them
+    return it->second;
+  };
   // Subsearches read the same single pass over the events; they are added after every
   // detection so that scanner index i is still the i-th detection with a plan. Many
   // detections share a subsearch word for word (the same Network_Traffic or Registry
@@ -133,17 +156,22 @@ HuntResult hunt(const HuntOptions& opts) {
   ScanSink sink(scanner, res, opts.max_problems_kept);
   if (!opts.inputs.empty()) res.files = io::read_inputs(opts.inputs, sink, opts.read);
   res.counters = scanner.counters();
+  // Regex limits hit while scanning, before any row pipeline adds its own.
+  std::vector<uint64_t> scan_hits(scan_plan.size());
+  for (size_t x = 0; x < scan_plan.size(); ++x) scan_hits[x] = scan_plan[x]->regex_limit_hits;
 
-  size_t si = 0;
   for (size_t i = 0; i < compiled.size(); ++i) {
     DetectionResult dr;
     dr.detection = compiled[i].detection;
     if (!compiled[i].plan) {
       dr.error = compiled[i].error;
     } else {
+      const size_t si = det_scan[i];
       dr.warnings = compiled[i].plan->warnings;
       dr.matched_events = scanner.matched(si);
       dr.dropped_groups = scanner.dropped(si);
+      // Regex limits hit while scanning were counted on the plan that was scanned.
+      if (scan_plan[si] != compiled[i].plan.get()) compiled[i].plan->regex_limit_hits = scan_hits[si];
       const exec::Plan& plan = *compiled[i].plan;
       if (dr.dropped_groups)
         dr.warnings.push_back(
@@ -168,7 +196,7 @@ HuntResult hunt(const HuntOptions& opts) {
                                 std::to_string(exec::SubPlan::kMaxRows) + " are joined, as in Splunk");
         compiled[i].plan->regex_limit_hits += ran.regex_limit_hits;
       }
-      dr.rows = exec::run_row_ops(*compiled[i].plan, scanner.rows(si));
+      dr.rows = exec::run_row_ops(*compiled[i].plan, rows_of(si));
       for (auto& [sp, idx] : subs[i]) sp->rows = {};  // only needed while the join ran
       // Splunk warns likewise when a regex exceeds limits.conf's match or depth limit.
       dr.regex_limit_hits = plan.regex_limit_hits;
@@ -176,7 +204,6 @@ HuntResult hunt(const HuntOptions& opts) {
         dr.warnings.push_back("results may be incomplete: " + std::to_string(plan.regex_limit_hits) +
                               " regular expression match(es) gave up at PCRE2's backtracking limit and counted "
                               "as no match");
-      ++si;
     }
     res.results.push_back(std::move(dr));
   }
