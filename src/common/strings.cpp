@@ -70,6 +70,12 @@ size_t ifind_lower(std::string_view hay, std::string_view needle, size_t from) {
       return i;
   return std::string_view::npos;
 }
+bool parse_bool(std::string_view s, bool& out) {
+  const std::string v = to_lower(s);
+  if (v == "true" || v == "t" || v == "1") return out = true, true;
+  if (v == "false" || v == "f" || v == "0") return out = false, true;
+  return false;
+}
 std::string_view trim(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;

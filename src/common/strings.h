@@ -25,6 +25,8 @@ size_t utf8_sequence_length(std::string_view s, size_t i);
 bool utf8_repair(std::string_view s, std::string& out);
 // Is the whole string a number as Splunk reads one (optional sign, digits, fraction, exponent)?
 bool parse_number(std::string_view s, double& out);
+// A Splunk boolean option value: true/t/1 or false/f/0, any case; false if it is neither.
+bool parse_bool(std::string_view s, bool& out);
 std::string format_number(double v);  // 3 -> "3", 2.5 -> "2.5"
 
 // Epoch times in integer microseconds, the unit _time is read in. A double holds

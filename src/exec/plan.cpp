@@ -338,7 +338,8 @@ class EventstatsOp : public RowOp {
   EventstatsOp(const spl::StatsCommand& c, size_t pos) {
     for (auto& [k, v] : c.options) {
       // allnum=true would withhold numeric results from groups holding any non-number.
-      if (k == "allnum" && (to_lower(v) == "false" || to_lower(v) == "f" || v == "0")) continue;
+      bool allnum = true;
+      if (k == "allnum" && parse_bool(v, allnum) && !allnum) continue;
       if (k == "allnum") throw spl::Error("eventstats allnum=true is not supported", pos);
       // Splunk's eventstats by-clause is a plain field list (no span=).
       throw spl::Error("unsupported eventstats option " + k + "=", k == "span" && c.span_pos ? c.span_pos : pos);
@@ -799,9 +800,8 @@ class MakemvOp : public RowOp {
         }
         if (re_->capture_count() < 1) throw spl::Error("makemv tokenizer needs a capturing group, e.g. \"([^,]+),?\"", pos);
       } else if (key == "allowempty" || key == "setsv") {
-        const std::string b = to_lower(v);
-        const bool on = b == "true" || b == "t" || b == "1";
-        if (!on && b != "false" && b != "f" && b != "0") throw spl::Error("makemv " + key + "= expects true or false", pos);
+        bool on = false;
+        if (!parse_bool(v, on)) throw spl::Error("makemv " + key + "= expects true or false", pos);
         if (key == "setsv" && on) throw spl::Error("makemv setsv=true is not supported", pos);
         if (key == "allowempty") allowempty_ = on;
       } else if (!key.empty() && !w.quoted) {

@@ -50,6 +50,7 @@
 #include <functional>
 #include <set>
 
+#include "common/strings.h"
 #include "spl/lexer.h"
 
 namespace splinter::spl {
@@ -939,8 +940,10 @@ void parse_eval(std::string_view text, size_t begin, size_t end, EvalCommand& c)
   }
 }
 
-// Offset of the first '[' outside quotes (a subsearch opens there), or end.
-size_t subsearch_at(std::string_view text, size_t begin, size_t end) {
+// First offset in [begin, end) outside quoted strings and backslash escapes where
+// stop(c) holds, or end.
+template <class Stop>
+size_t find_unquoted(std::string_view text, size_t begin, size_t end, Stop&& stop) {
   for (size_t i = begin; i < end;) {
     if (text[i] == '"') {
       i = skip_quoted(text, i, end);
@@ -950,10 +953,15 @@ size_t subsearch_at(std::string_view text, size_t begin, size_t end) {
       i += 2;
       continue;
     }
-    if (text[i] == '[') return i;
+    if (stop(text[i])) return i;
     ++i;
   }
   return end;
+}
+
+// Offset of the first '[' outside quotes (a subsearch opens there), or end.
+size_t subsearch_at(std::string_view text, size_t begin, size_t end) {
+  return find_unquoted(text, begin, end, [](char c) { return c == '['; });
 }
 
 bool has_subsearch(std::string_view text, size_t begin, size_t end) { return subsearch_at(text, begin, end) != end; }
@@ -981,23 +989,11 @@ ExprPtr parse_eval_args(std::string_view text, size_t begin, size_t end) {
 void parse_join(std::string_view text, size_t begin, size_t end, size_t name_begin, JoinCommand& c) {
   const size_t open = subsearch_at(text, begin, end);
   if (open == end) throw Error("join needs a subsearch, e.g. join <field> [| tstats ...]", name_begin);
-  size_t close = end, depth = 0;
-  for (size_t i = open; i < end;) {
-    if (text[i] == '"') {
-      i = skip_quoted(text, i, end);
-      continue;
-    }
-    if (text[i] == '\\') {
-      i += 2;
-      continue;
-    }
-    if (text[i] == '[') ++depth;
-    if (text[i] == ']' && --depth == 0) {
-      close = i;
-      break;
-    }
-    ++i;
-  }
+  size_t depth = 0;
+  const size_t close = find_unquoted(text, open, end, [&](char ch) {
+    if (ch == '[') ++depth;
+    return ch == ']' && --depth == 0;
+  });
   if (close == end) throw Error("unterminated '[' subsearch", open);
   for (size_t i = close + 1; i < end; ++i)
     if (!is_space(text[i])) throw Error("unexpected text after the join subsearch", i);
@@ -1029,9 +1025,7 @@ void parse_join(std::string_view text, size_t begin, size_t end, size_t name_beg
     const std::string v = lower(value);
     const size_t vpos = w + eq + 1;
     auto boolean = [&](bool& out) {
-      if (v == "true" || v == "t" || v == "1") out = true;
-      else if (v == "false" || v == "f" || v == "0") out = false;
-      else throw Error("join " + key + "= expects true or false", vpos);
+      if (!parse_bool(v, out)) throw Error("join " + key + "= expects true or false", vpos);
     };
     if (key == "type") {
       if (v != "inner" && v != "outer" && v != "left") throw Error("join type= expects inner, outer or left", vpos);
