@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <filesystem>
@@ -112,13 +114,16 @@ void problem(EventSink& sink, const std::string& file, uint64_t off, uint64_t li
 struct MappedEvtx {
   const uint8_t* data = nullptr;
   size_t size = 0;
+  uint64_t zero_from = UINT64_MAX;  // see EvtxFile::zero_from
   MappedEvtx() = default;
-  MappedEvtx(MappedEvtx&& o) noexcept : data(std::exchange(o.data, nullptr)), size(o.size) {}
+  MappedEvtx(MappedEvtx&& o) noexcept
+      : data(std::exchange(o.data, nullptr)), size(o.size), zero_from(o.zero_from) {}
   MappedEvtx& operator=(MappedEvtx&& o) noexcept {
     if (this != &o) {
       unmap();
       data = std::exchange(o.data, nullptr);
       size = o.size;
+      zero_from = o.zero_from;
     }
     return *this;
   }
@@ -132,6 +137,31 @@ struct MappedEvtx {
 bool evtx_name(const std::string& path) {
   const std::string lower = to_lower(std::filesystem::path(path).filename().string());
   return lower.ends_with(".evtx") || lower.find(".evtx.") != std::string::npos;
+}
+
+// Where the trailing hole of a sparse file starts, on a chunk boundary (UINT64_MAX if
+// the file system reports none). Preallocated logs copied by sparse-aware tools keep
+// their unused chunks as holes; knowing that spares reading (and paging in) megabytes
+// of zeros. "No data at or after p" only grows with p, so a binary search over chunk
+// starts needs a handful of lseek calls; file systems without hole support report
+// all data and this costs one call.
+uint64_t trailing_hole(int fd, uint64_t size) {
+  using evtx::kChunkSize;
+  using evtx::kFileHeaderSize;
+  if (size <= kFileHeaderSize) return UINT64_MAX;
+  const uint64_t chunks = (size - kFileHeaderSize + kChunkSize - 1) / kChunkSize;
+  auto no_data_from = [&](uint64_t i) {
+    errno = 0;
+    return ::lseek(fd, off_t(kFileHeaderSize + i * kChunkSize), SEEK_DATA) < 0 && errno == ENXIO;
+  };
+  if (!no_data_from(chunks - 1)) return UINT64_MAX;
+  uint64_t lo = 0, hi = chunks - 1;  // answer in [lo, hi]: the first chunk with no data from it on
+  while (lo < hi) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    if (no_data_from(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return kFileHeaderSize + lo * kChunkSize;
 }
 
 // The same decision as read_one's sniffing, on the raw bytes of a regular file that
@@ -161,6 +191,7 @@ bool map_evtx(const std::string& path, MappedEvtx& out) {
     } else {
       out.data = static_cast<const uint8_t*>(map);
       out.size = size_t(sbuf.st_size);
+      out.zero_from = trailing_hole(fd, out.size);
     }
   }
   ::close(fd);
@@ -337,7 +368,7 @@ class FileBatch {
     for (size_t i = from; i < to; ++i) {
       Item& it = items_[i];
       it.stats.path = it.path;
-      files.push_back({it.map.data, it.map.size, &it.stats.path, &it.stats, base});
+      files.push_back({it.map.data, it.map.size, &it.stats.path, &it.stats, base, it.map.zero_from});
       base += it.map.size;
     }
     try {

@@ -414,6 +414,47 @@ TEST(EvtxRobustness, BatchOfFilesKeepsInputOrder) {
   std::filesystem::remove_all(dir);
 }
 
+// Preallocated logs copied by sparse-aware tools keep their unused chunks as holes,
+// which the reader skips without paging them in. A hole must never hide data after it:
+// a chunk written past a hole is still found and read (with the chunk-count warning).
+TEST(EvtxRobustness, SparseTailIsSkippedButDataAfterAHoleIsRead) {
+  REQUIRE_FILE(kCases + "C19.evtx");
+  const std::vector<uint8_t> d = evtx_test::load(kCases + "C19.evtx");
+  ASSERT_EQ(d.size(), 4096u + 65536u);
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("splinter_sparse_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, size_t holes, bool chunk_after) {
+    const std::string path = (dir / name).string();
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(d.data()), long(d.size()));
+    // Extending by truncate leaves a hole; the chunk after it is written past the hole.
+    std::filesystem::resize_file(path, d.size() + holes * 65536);
+    if (chunk_after) {
+      std::ofstream out(path, std::ios::binary | std::ios::in | std::ios::out);
+      out.seekp(long(d.size() + holes * 65536));
+      out.write(reinterpret_cast<const char*>(d.data() + 4096), 65536);
+    }
+    return path;
+  };
+  const std::string tail = write("tail.evtx", 40, false);
+  const std::string after = write("after.evtx", 40, true);
+  CollectSink plain, sparse, with_after;
+  FileStats a = read_file(kCases + "C19.evtx", plain);
+  FileStats b = read_file(tail, sparse);
+  FileStats c = read_file(after, with_after);
+  EXPECT_EQ(b.parsed, a.parsed);
+  ASSERT_EQ(sparse.recs.size(), plain.recs.size());
+  for (size_t i = 0; i < plain.recs.size(); ++i) EXPECT_EQ(sparse.recs[i].fields, plain.recs[i].fields);
+  EXPECT_EQ(sparse.problems.size(), plain.problems.size());
+  EXPECT_EQ(c.parsed, 2 * a.parsed);
+  bool claims = false;
+  for (const auto& p : with_after.problems)
+    claims |= p.what.find("header claims 1 chunks but 42 are present") != std::string::npos;
+  EXPECT_TRUE(claims);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(EvtxRobustness, CarvingRecoversSlackRecords) {
   const std::string f = shared_dir() + "/data/omerbenamram-evtx/samples/sample_with_a_bad_chunk_magic.evtx";
   REQUIRE_FILE(f);

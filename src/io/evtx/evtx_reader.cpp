@@ -63,9 +63,23 @@ using evtx::ChunkDecoder;
 using evtx::ChunkOutput;
 
 bool all_zero(const uint8_t* p, size_t n) {
-  // Preallocated logs are mostly zero chunks. "Every byte equals the one before it,
-  // and the first is 0" lets libc's vectorised memcmp do the scan.
-  return n == 0 || (p[0] == 0 && std::memcmp(p, p + 1, n - 1) == 0);
+  // Preallocated logs are mostly zero chunks, so this scan reads about a quarter of
+  // the bytes of a typical collection. One stream, OR-ed 256 bytes at a time (the
+  // compiler vectorises the inner loop), runs near memory speed; memcmp(p, p + 1)
+  // reads two streams and measured slower.
+  size_t i = 0;
+  for (; i + 256 <= n; i += 256) {
+    uint64_t acc = 0;
+    for (size_t k = 0; k < 256; k += 8) {
+      uint64_t w;
+      std::memcpy(&w, p + i + k, 8);
+      acc |= w;
+    }
+    if (acc != 0) return false;
+  }
+  for (; i < n; ++i)
+    if (p[i] != 0) return false;
+  return true;
 }
 
 // Turns chunk outputs into Events for the sink, one file after the other.
@@ -173,7 +187,8 @@ void plan_file(FilePlan& fp) {
   for (size_t i = n_chunks; i > 0; --i) {
     const size_t off = kFileHeaderSize + (i - 1) * kChunkSize;
     const size_t n = std::min(kChunkSize, size - off);
-    if (!all_zero(data + off, n)) {
+    if (off >= fp.file.zero_from) continue;  // a hole: zero, not even paged in
+    if (!all_zero(data + off, std::min<uint64_t>(n, fp.file.zero_from - off))) {
       fp.used_chunks = i;
       break;
     }

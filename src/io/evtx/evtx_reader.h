@@ -22,6 +22,9 @@ struct EvtxFile {
   const std::string* path = nullptr;
   FileStats* stats = nullptr;
   uint64_t progress_base = 0;  // bytes of earlier input, added to progress reports
+  // Every byte from here to the end is known to be zero without reading it (the file
+  // system reports a hole there), so the scan for unused trailing chunks skips it.
+  uint64_t zero_from = UINT64_MAX;
 };
 
 // Reads several EVTX files as one stream of chunks: a directory of small logs (one or
