@@ -214,18 +214,25 @@ static void utf16_to_utf8(const unsigned char* p, size_t units, bool big_endian,
 size_t ByteSource::read(char* out, size_t n) {
   Impl& m = *impl_;
   if (m.encoding == 0) {
-    // Sniff a UTF-16 byte order mark on the first bytes of the decompressed stream.
-    char head[2];
+    // Sniff UTF-16 on the first bytes of the decompressed stream: a byte order mark,
+    // or (no BOM, as some exporters write it) ASCII characters each with a zero byte
+    // on the same side, as "<\0E\0" or "\0{\0\"" start an XML or JSON log.
+    char head[4];
     size_t got = 0;
-    while (got < 2) {
-      size_t k = read_decoded(head + got, 2 - got);
+    while (got < 4) {
+      size_t k = read_decoded(head + got, 4 - got);
       if (k == 0) break;
       got += k;
     }
-    bool le = got == 2 && static_cast<unsigned char>(head[0]) == 0xFF && static_cast<unsigned char>(head[1]) == 0xFE;
-    bool be = got == 2 && static_cast<unsigned char>(head[0]) == 0xFE && static_cast<unsigned char>(head[1]) == 0xFF;
-    m.encoding = le ? 2 : be ? 3 : 1;
+    auto u = [&](size_t i) { return static_cast<unsigned char>(head[i]); };
+    auto ascii = [&](size_t i) { return u(i) >= 0x09 && u(i) < 0x7f; };
+    const bool le_bom = got >= 2 && u(0) == 0xFF && u(1) == 0xFE;
+    const bool be_bom = got >= 2 && u(0) == 0xFE && u(1) == 0xFF;
+    const bool le_bare = got == 4 && ascii(0) && u(1) == 0 && ascii(2) && u(3) == 0;
+    const bool be_bare = got == 4 && u(0) == 0 && ascii(1) && u(2) == 0 && ascii(3);
+    m.encoding = le_bom || le_bare ? 2 : be_bom || be_bare ? 3 : 1;
     if (m.encoding == 1) m.u8.assign(head, got);  // hand the sniffed bytes out first
+    else m.u16.assign(head + (le_bom || be_bom ? 2 : 0), head + got);  // transcoded first
   }
   if (m.encoding == 1) {
     if (m.u8_pos < m.u8.size()) {

@@ -407,3 +407,31 @@ TEST(IoStream, Utf16WithBomIsTranscoded) {
     EXPECT_EQ(out, "<a>\xC3\xA9\xF0\x9F\x98\x80</a>\n\xEF\xBF\xBD") << (be ? "BE" : "LE");
   }
 }
+
+TEST(IoStream, Utf16WithoutBomIsRecognisedFromAsciiStart) {
+  // Some exporters write UTF-16 without a byte order mark: an XML or JSON log then
+  // starts with ASCII characters, each with a zero byte on the same side.
+  const std::u16string text = u"<Event>\u00e9</Event>\n";
+  for (bool be : {false, true}) {
+    std::string bytes;
+    for (char16_t c : text) {
+      char hi = char(c >> 8), lo = char(c & 0xFF);
+      bytes += be ? std::string{hi, lo} : std::string{lo, hi};
+    }
+    splinter::io::ByteSource src;
+    src.open_memory(bytes.data(), bytes.size());
+    std::string out;
+    char buf[5];
+    for (size_t k; (k = src.read(buf, sizeof buf)) > 0;) out.append(buf, k);
+    EXPECT_EQ(out, "<Event>\xC3\xA9</Event>\n") << (be ? "BE" : "LE");
+  }
+  // Short UTF-8 input is left alone.
+  for (std::string small : {std::string("{}"), std::string("<a"), std::string("x\n\n")}) {
+    splinter::io::ByteSource src;
+    src.open_memory(small.data(), small.size());
+    std::string out;
+    char buf[8];
+    for (size_t k; (k = src.read(buf, sizeof buf)) > 0;) out.append(buf, k);
+    EXPECT_EQ(out, small);
+  }
+}
