@@ -32,6 +32,7 @@ const char* format_name(Format f) {
     case Format::XmlWinEventLog: return "xmlwineventlog";
     case Format::WinEventLog: return "wineventlog";
     case Format::Json: return "json";
+    case Format::Csv: return "csv";
     case Format::Evtx: return "evtx";
   }
   return "unknown";
@@ -212,7 +213,7 @@ NameHint name_hint(const std::string& path) {
   static constexpr std::string_view kLog[] = {".log", ".xml", ".json", ".jsonl", ".ndjson", ".evtx", ".raw"};
   // Content and documentation that sits beside logs; some of it (security_content's
   // YAML with embedded JSON samples) would otherwise sniff as a log.
-  static constexpr std::string_view kNotLog[] = {".yml", ".yaml", ".md", ".rst", ".py", ".sh", ".csv", ".conf",
+  static constexpr std::string_view kNotLog[] = {".yml", ".yaml", ".md", ".rst", ".py", ".sh", ".conf",
                                                  ".ini", ".toml", ".html", ".png", ".jpg", ".pdf", ".zip",
                                                  ".exe", ".dll", ".c", ".cpp", ".h", ".js"};
   for (std::string_view e : kLog)
@@ -297,6 +298,20 @@ void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats
     if (xml + classic > json && first != '<') first = '<';
     else if (json > xml + classic && first != '{' && first != '[') first = '{';
     text_format = classic > xml ? Format::WinEventLog : Format::XmlWinEventLog;
+  }
+  if (first != 0 && first != '<' && first != '{' && first != '[') {
+    std::string_view head = sb.view();
+    while (!head.empty() && (head.front() == '\r' || head.front() == '\n' || head.front() == ' ')) head.remove_prefix(1);
+    if (evtxecmd_csv_header(head.substr(0, head.find('\n')))) {
+      st.format = Format::Csv;
+      read_evtxecmd_csv_stream(sb, path, sink, st);
+      if (!src.error().empty()) {
+        problem(sink, path, sb.total_read(), 0, src.error());
+        if (st.read == 0) st.failed = true;
+      }
+      st.bytes = sb.total_read();
+      return;
+    }
   }
   if (first == '<') {
     st.format = text_format;

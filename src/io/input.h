@@ -12,7 +12,7 @@ namespace splinter::io {
 
 // WinEventLog: classic key=value text records (read by the XmlWinEventLog reader, which
 // takes both renderings, even interleaved); named after what most of the file holds.
-enum class Format { Unknown, XmlWinEventLog, WinEventLog, Json, Evtx };
+enum class Format { Unknown, XmlWinEventLog, WinEventLog, Json, Evtx, Csv };
 const char* format_name(Format f);
 
 // A malformed or damaged record, or an unreadable file: reported, counted, skipped.

@@ -162,10 +162,12 @@ class JsonMapper {
   void map(element root, Event& ev) {
     ev_ = &ev;
     local_time = false;
-    index_top(root);
-    for (const JsonRule& r : kRules) apply(root, r);
-    path_.clear();
-    leaves(root, 0);
+    if (!evtxecmd(root)) {
+      index_top(root);
+      for (const JsonRule& r : kRules) apply(root, r);
+      path_.clear();
+      leaves(root, 0);
+    }
     for (std::string_view tf : kTimeFields) {
       if (const std::string_view* v = ev.get(tf)) {
         int64_t t = tf == "@timestamp" ? epoch_time(*v) : kNoTime;
@@ -327,7 +329,9 @@ class JsonMapper {
     if (e.type() == element_type::OBJECT) {
       std::string_view name = "Data";
       element nm;
-      if (e.at_pointer("/#attributes/Name").get(nm) == simdjson::SUCCESS &&
+      // evtx_dump: {"#attributes":{"Name":..}}; EvtxECmd: {"@Name":..}.
+      if ((e.at_pointer("/#attributes/Name").get(nm) == simdjson::SUCCESS ||
+           e["@Name"].get(nm) == simdjson::SUCCESS) &&
           nm.get_string().get(name) != simdjson::SUCCESS)
         name = "Data";
       element t;
@@ -343,7 +347,7 @@ class JsonMapper {
     object obj;
     if (e.get_object().get(obj) != simdjson::SUCCESS) return;  // EventData: null
     for (auto field : obj) {
-      if (field.key == "#attributes") continue;
+      if (field.key == "#attributes" || field.key.starts_with('@')) continue;
       if (field.key == "Data" || field.key == "#text") {
         simdjson::dom::array items;
         if (field.value.get_array().get(items) == simdjson::SUCCESS) {
@@ -366,7 +370,7 @@ class JsonMapper {
       }
       object obj = e.get_object().value_unsafe();
       for (auto field : obj) {
-        if (field.key == "#attributes") continue;
+        if (field.key == "#attributes" || field.key.starts_with('@')) continue;
         user_data(field.value, field.key);
       }
     } else if (e.type() == element_type::ARRAY) {
@@ -375,6 +379,46 @@ class JsonMapper {
     } else if (!key.empty() && text(e, val_)) {
       ev_->add(key, val_);
     }
+  }
+
+  // EvtxECmd (Eric Zimmerman's EVTX parser, common in KAPE triage) writes one flat
+  // object per record: System values under its own names at the top, the event's XML
+  // (EventData / UserData, converted to JSON with "@Name" attributes) as a JSON string
+  // in "Payload", and its own summary columns (PayloadData1-6, MapDescription, ...).
+  // Mapped as the XML would be: System names as Windows renders them, then the payload
+  // fields under their own names, then the summary columns as extra raw fields.
+  bool evtxecmd(element root) {
+    object top;
+    if (root.get_object().get(top) != simdjson::SUCCESS) return false;
+    element id, provider, payload;
+    std::string_view payload_text;
+    if (top["EventId"].get(id) != simdjson::SUCCESS || top["Provider"].get(provider) != simdjson::SUCCESS ||
+        top["Payload"].get(payload) != simdjson::SUCCESS || payload.get_string().get(payload_text) != simdjson::SUCCESS)
+      return false;
+    static constexpr std::pair<std::string_view, std::string_view> kSystem[] = {
+        {"Provider", "ProviderName"}, {"EventId", "EventID"},        {"Level", "Level"},
+        {"Keywords", "Keywords"},     {"TimeCreated", "SystemTime"}, {"EventRecordId", "EventRecordID"},
+        {"ProcessId", "ProcessID"},   {"ThreadId", "ThreadID"},      {"Channel", "Channel"},
+        {"Computer", "Computer"},     {"UserId", "UserID"}};
+    for (const auto& [from, to] : kSystem) {
+      element e;
+      if (top[from].get(e) != simdjson::SUCCESS || !text(e, val_)) continue;
+      ev_->add(to, val_);
+      if (to == "EventID") ev_->add("EventCode", val_);
+    }
+    // The payload is parsed by a second parser: the record's elements stay valid.
+    element doc;
+    if (payload_parser_.parse(payload_text.data(), payload_text.size(), true).get(doc) == simdjson::SUCCESS) {
+      element part;
+      if (doc["EventData"].get(part) == simdjson::SUCCESS) expand(part);
+      if (doc["UserData"].get(part) == simdjson::SUCCESS) user_data(part, {});
+    }
+    for (auto field : top) {
+      bool system = field.key == "Payload";
+      for (const auto& kv : kSystem) system |= field.key == kv.first;
+      if (!system && text(field.value, val_)) add_if_absent(field.key, val_);
+    }
+    return true;
   }
 
   // Every scalar leaf under its dotted path; array members as name{} (Splunk's spath).
@@ -409,6 +453,7 @@ class JsonMapper {
   }
 
   Event* ev_ = nullptr;
+  simdjson::dom::parser payload_parser_;
   std::string val_, name_, path_;
   std::vector<element> slots_;
   std::vector<bool> found_;
@@ -485,6 +530,8 @@ bool repair_json_text(std::string_view in, std::string& out) {
 }
 
 class JsonStreamReader {
+  friend class EvtxECmdCsvReader;
+
  public:
   JsonStreamReader(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st)
       : sb_(sb), path_(path), sink_(sink), st_(st) {}
@@ -514,6 +561,11 @@ class JsonStreamReader {
         discard_line();
       }
     }
+    finish();
+  }
+
+  // Per-file warnings, said once after the last record.
+  void finish() {
     if (unmapped_)
       warn(unmapped_at_, std::to_string(unmapped_) +
                              " JSON record(s) in no recognised Windows event layout (first at line " +
@@ -674,6 +726,7 @@ class JsonStreamReader {
     }
   }
 
+  // One record as JSON text, from wherever it came (a CSV row converted, for example).
   void parse(std::string_view rec, uint64_t off, uint64_t line) {
     element root;
     auto err = parser_.parse(rec.data(), rec.size(), true).get(root);
@@ -784,10 +837,161 @@ class JsonStreamReader {
   std::pair<uint64_t, uint64_t> unmapped_at_, local_time_at_;
 };
 
+
+// EvtxECmd's CSV output (its default; --json gives the JSON layout read above): a
+// header row, then one row per record, RFC 4180 quoting (fields with commas, quotes or
+// line breaks are quoted; "" is a quote). Each row becomes the JSON object EvtxECmd
+// would have written, and goes through the same mapping. Empty cells are left out.
+class EvtxECmdCsvReader {
+ public:
+  EvtxECmdCsvReader(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st)
+      : sb_(sb), json_(sb, path, sink, st) {}
+
+  void run() {
+    uint64_t off = 0, line = 0;
+    if (!row(off, line)) return;
+    header_ = cells_;
+    while (row(off, line)) {
+      if (cells_.size() == 1 && cells_[0].empty()) continue;  // blank line
+      if (cells_.size() != header_.size()) {
+        json_.reject(off, line,
+                     "CSV row has " + std::to_string(cells_.size()) + " cells, the header " +
+                         std::to_string(header_.size()));
+        continue;
+      }
+      obj_ = "{";
+      for (size_t i = 0; i < cells_.size(); ++i) {
+        if (cells_[i].empty()) continue;
+        if (obj_.size() > 1) obj_ += ',';
+        quote(header_[i]);
+        obj_ += ':';
+        quote(cells_[i]);
+      }
+      obj_ += '}';
+      json_.parse(obj_, off, line);
+    }
+    json_.finish();
+  }
+
+ private:
+  // Next row into cells_; false at end of input. off/line: where it starts.
+  bool row(uint64_t& off, uint64_t& line) {
+    cells_.clear();
+    if (sb_.avail() == 0 && !sb_.fill()) return false;
+    off = sb_.offset();
+    line = sb_.line();
+    std::string cell;
+    bool quoted = false, after_quote = false;
+    size_t bytes = 0;
+    for (;;) {
+      std::string_view v = sb_.view();
+      size_t i = 0;
+      for (; i < v.size(); ++i) {
+        const char c = v[i];
+        if (quoted) {
+          if (c == '"') {
+            quoted = false;
+            after_quote = true;
+          } else {
+            cell += c;
+          }
+          continue;
+        }
+        if (c == '"') {
+          if (after_quote) cell += '"';  // "" inside a quoted cell
+          quoted = true;
+          after_quote = false;
+          continue;
+        }
+        after_quote = false;
+        if (c == ',') {
+          cells_.push_back(std::move(cell));
+          cell.clear();
+        } else if (c == '\n') {
+          if (!cell.empty() && cell.back() == '\r') cell.pop_back();
+          cells_.push_back(std::move(cell));
+          sb_.consume(i + 1);
+          return true;
+        } else {
+          cell += c;
+        }
+      }
+      sb_.consume(i);
+      bytes += i;
+      if (bytes > kMaxRecordBytes) {
+        json_.reject(off, line, kRecordTooLarge);
+        json_.discard_line();
+        cells_.clear();
+        cells_.emplace_back();
+        return true;
+      }
+      if (!sb_.fill()) {
+        if (quoted) {
+          json_.reject(off, line, "truncated CSV row at end of input (unterminated quote)");
+          cells_.clear();
+          cells_.emplace_back();
+          return true;
+        }
+        cells_.push_back(std::move(cell));
+        return !(cells_.size() == 1 && cells_[0].empty());
+      }
+    }
+  }
+
+  void quote(std::string_view s) {
+    obj_ += '"';
+    for (char c : s) {
+      switch (c) {
+        case '"': obj_ += "\\\""; break;
+        case '\\': obj_ += "\\\\"; break;
+        case '\n': obj_ += "\\n"; break;
+        case '\r': obj_ += "\\r"; break;
+        case '\t': obj_ += "\\t"; break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            obj_ += "\\u00";
+            obj_ += kHex[(c >> 4) & 0xf];
+            obj_ += kHex[c & 0xf];
+          } else {
+            obj_ += c;
+          }
+      }
+    }
+    obj_ += '"';
+  }
+
+  StreamBuffer& sb_;
+  JsonStreamReader json_;
+  std::vector<std::string> header_, cells_;
+  std::string obj_;
+};
+
 }  // namespace
 
 void read_json_stream(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st) {
   JsonStreamReader r(sb, path, sink, st);
+  r.run();
+}
+
+bool evtxecmd_csv_header(std::string_view first_line) {
+  bool id = false, provider = false, payload = false;
+  while (!first_line.empty()) {
+    size_t comma = first_line.find(',');
+    std::string_view name = first_line.substr(0, comma);
+    while (!name.empty() && (name.back() == '\r' || name.back() == ' ')) name.remove_suffix(1);
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+    id |= name == "EventId";
+    provider |= name == "Provider";
+    payload |= name == "Payload";
+    if (comma == std::string_view::npos) break;
+    first_line.remove_prefix(comma + 1);
+  }
+  return id && provider && payload;
+}
+
+void read_evtxecmd_csv_stream(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st) {
+  EvtxECmdCsvReader r(sb, path, sink, st);
   r.run();
 }
 

@@ -69,5 +69,9 @@ size_t syslog_event_start(std::string_view v);
 void read_xml_stream(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st,
                      uint64_t* scanned = nullptr);
 void read_json_stream(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st);
+// EvtxECmd's CSV output: a header row naming (among others) EventId, Provider and
+// Payload, then a row per record, mapped as EvtxECmd's JSON output is.
+bool evtxecmd_csv_header(std::string_view first_line);
+void read_evtxecmd_csv_stream(StreamBuffer& sb, const std::string& path, EventSink& sink, FileStats& st);
 
 }  // namespace splinter::io

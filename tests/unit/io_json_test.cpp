@@ -63,6 +63,50 @@ TEST(IoJsonCases, C17ThreeShippersAgree) {
   EXPECT_EQ(s.events[2].count("CommandLine"), 1u);
 }
 
+// EvtxECmd CSV: a damaged row (cells missing, a quote never closed) is rejected with
+// its line and the rows after it are still read; a UserData payload is expanded; a CSV
+// that is not EvtxECmd's (a lookup table beside the logs) is not read as events.
+TEST(IoJson, EvtxECmdCsvDamageAndUserData) {
+  const std::string header = "RecordNumber,TimeCreated,EventId,Provider,Channel,Computer,Payload\r\n";
+  const std::string user_data =
+      "\"{\"\"UserData\"\":{\"\"LogFileCleared\"\":{\"\"@xmlns\"\":\"\"http://x\"\",\"\"SubjectUserName\"\":\"\"bob\"\"}}}\"";
+  const std::string event_data = "\"{\"\"EventData\"\":{\"\"Data\"\":{\"\"@Name\"\":\"\"Image\"\",\"\"#text\"\":\"\"C:\\\\a.exe\"\"}}}\"";
+  const std::string text = header + "1,2024-01-02 03:04:05.0000000,1102,Microsoft-Windows-Eventlog,Security,H1," +
+                           user_data + "\r\n" +
+                           "2,2024-01-02 03:04:06.0000000,1,Microsoft-Windows-Sysmon\r\n" +  // cells missing
+                           "3,2024-01-02 03:04:07.0000000,1,Microsoft-Windows-Sysmon,Microsoft-Windows-Sysmon/Operational,H2," +
+                           event_data + "\r\n" + "4,2024-01-02 03:04:08.0000000,1,P,C,H3,\"{never closed\r\n";
+  TempDir d;
+  CollectSink s;
+  auto stats = read_inputs({d.file("EvtxECmd_Output.csv", text)}, s);
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].format, Format::Csv);
+  EXPECT_EQ(stats[0].read, 4u);
+  EXPECT_EQ(stats[0].parsed, 2u);
+  EXPECT_EQ(stats[0].rejected, 2u);
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(s.events[0].at("EventID"), "1102");
+  EXPECT_EQ(s.events[0].at("SubjectUserName"), "bob");
+  EXPECT_EQ(s.events[0].get("@xmlns"), nullptr);
+  EXPECT_EQ(s.events[0].time_us, utc_us(2024, 1, 2, 3, 4, 5));
+  EXPECT_EQ(s.events[1].at("Image"), "C:\\a.exe");
+  EXPECT_EQ(s.events[1].at("Computer"), "H2");
+  EXPECT_EQ(s.events[1].line, 4u);
+  ASSERT_EQ(s.problems.size(), 2u);
+  EXPECT_EQ(s.problems[0].line, 3u);
+  EXPECT_NE(s.problems[0].what.find("CSV row has 4 cells, the header 7"), std::string::npos) << s.problems[0].what;
+  EXPECT_EQ(s.problems[1].line, 5u);
+  EXPECT_NE(s.problems[1].what.find("unterminated quote"), std::string::npos) << s.problems[1].what;
+
+  // Found walking a directory: another CSV is skipped, not read as events.
+  CollectSink other;
+  d.file("dir/lookup.csv", "name,value\r\na,b\r\n");
+  d.file("dir/EvtxECmd_Output.csv", header + "1,2024-01-02 03:04:05,4688,P,Security,H," + event_data + "\r\n");
+  auto st2 = read_inputs({d.path() + "/dir"}, other);
+  EXPECT_EQ(other.events.size(), 1u);
+  EXPECT_TRUE(other.problems.empty());
+}
+
 TEST(IoJson, EvtxDumpLayout) {
   std::string text = R"({
   "Event": {
