@@ -93,6 +93,24 @@ constexpr JsonRule kRules[] = {
     {"/UserID", "UserID", Op::Value},
     {"/ExecutionProcessID", "ProcessID", Op::Value},
     {"/ExecutionThreadID", "ThreadID", Op::Value},
+    // Velociraptor parse_evtx(): {"System":{...},"EventData":{...}}, EventID as
+    // {"Value":N}, TimeCreated.SystemTime as epoch seconds
+    {"/System/EventID/Value", "EventID", Op::EventId},
+    {"/System/EventID", "EventID", Op::EventId},
+    {"/System/Version", "Version", Op::Value},
+    {"/System/Level", "Level", Op::Value},
+    {"/System/Task", "Task", Op::Value},
+    {"/System/Opcode", "Opcode", Op::Value},
+    {"/System/Keywords", "Keywords", Op::Value},
+    {"/System/EventRecordID", "EventRecordID", Op::Value},
+    {"/System/Channel", "Channel", Op::Value},
+    {"/System/Computer", "Computer", Op::Value},
+    {"/System/Provider/Name", "ProviderName", Op::Value},
+    {"/System/Provider/Guid", "ProviderGuid", Op::Value},
+    {"/System/TimeCreated/SystemTime", "SystemTime", Op::Value},
+    {"/System/Security/UserID", "UserID", Op::Value},
+    {"/System/Execution/ProcessID", "ProcessID", Op::Value},
+    {"/System/Execution/ThreadID", "ThreadID", Op::Value},
     // ECS: Winlogbeat documents whose winlog.event_id an ingest pipeline dropped
     {"/event/code", "EventID", Op::EcsCode},
     {"/event/provider", "ProviderName", Op::Value},
@@ -103,6 +121,8 @@ constexpr JsonRule kRules[] = {
     {"/winlog/user_data", "", Op::UserData},
     {"/event_data", "", Op::Expand},
     {"/user_data", "", Op::UserData},
+    {"/EventData", "", Op::Expand},  // Velociraptor (parse_evtx, EvtxHunter)
+    {"/UserData", "", Op::UserData},
     // ECS (Winlogbeat 8) copies fill what event_data lacks
     {"/process/command_line", "CommandLine", Op::Value},
     {"/process/executable", "Image", Op::Value},
@@ -121,7 +141,7 @@ constexpr JsonRule kRules[] = {
 
 // Time sources in priority order (all UTC; NXLog's local EventTime comes last).
 constexpr std::string_view kTimeFields[] = {"SystemTime", "UtcTime", "@timestamp", "TimeCreated",
-                                            "EventTime"};
+                                            "TimeGenerated", "EventTime"};
 // NXLog's EventTime is the sender's local time; without an offset its zone is unknown.
 constexpr std::string_view kLocalTimeField = "EventTime";
 
@@ -170,7 +190,8 @@ class JsonMapper {
     }
     for (std::string_view tf : kTimeFields) {
       if (const std::string_view* v = ev.get(tf)) {
-        int64_t t = tf == "@timestamp" ? epoch_time(*v) : kNoTime;
+        // Epoch numbers: some shippers' @timestamp, Velociraptor's SystemTime.
+        int64_t t = tf == "@timestamp" || tf == "SystemTime" ? epoch_time(*v) : kNoTime;
         if (t == kNoTime) t = parse_iso_time(*v);
         if (t != kNoTime) {
           ev.time_us = t;
