@@ -24,6 +24,14 @@ enum class RuleKind {
   FillUnknown,     // CIM calc: empty or missing -> "unknown"
   LowerOrUnknown,  // CIM calc: lower case, or "unknown" when empty or missing
   ZeroIfNotNumber, // CIM calc: if(isnum(x), x, 0)
+  CopyUnless,      // first raw field in the comma list a whose value is non-empty and not one of the
+                   // ';'-separated values b (case-insensitive): "WorkstationName,IpAddress" unless "-"
+  Split,           // raw field a cut at the characters of b, each piece trimmed; empty pieces and
+                   // pieces among the ';'-separated values c dropped; 2+ pieces -> multivalue
+  FillWith,        // CIM calc: empty or missing -> the constant a (FillUnknown with another constant)
+  FillFromField,   // CIM calc: empty or missing -> CIM or metadata field a (app -> sourcetype)
+  CountOrOne,      // CIM calc: case(isnum(x), x, isnotnull(a), mvcount(a), 1=1, 1)
+  MapField,        // CIM calc: CIM field a translated by the table b (a lookup); unlisted -> unchanged
 };
 
 struct FieldRule {
@@ -61,6 +69,13 @@ struct Dataset {
   // The model name alone names its root dataset: datamodel=Network_Traffic is
   // Network_Traffic.All_Traffic. Empty for datasets that are not a model's root.
   std::string_view model_root_of;
+  // The data model's constraint search for this dataset, beyond the tags our source
+  // mappings stand for, in the dataset's own field names (after the calculated fields):
+  // Authentication's `NOT (action=success user=*$)`. Empty: none.
+  std::string_view constraint;
+  // A child dataset (Authentication.Failed_Authentication) names its parent; it has the
+  // parent's fields and records, and adds its constraint to the parent's. Empty: root.
+  std::string_view parent;
   int field_index(std::string_view f) const;
   // Index of an inherited metadata field (host, source, sourcetype) for Record::get:
   // they follow the CIM fields. -1 for other names.

@@ -10,6 +10,13 @@ namespace splinter::cim {
 
 using K = RuleKind;
 
+// Splunk_TA_windows' windows_action_lookup: the audit outcome of a Security event from its
+// Keywords (XML: hex; classic text: words), here also as NXLog writes them (signed
+// decimal) and its EventType.
+constexpr std::string_view kAuditOutcome =
+    "0x8020000000000000=success;0x8010000000000000=failure;Audit Success=success;Audit Failure=failure;"
+    "-9214364837600034816=success;-9218868437227405312=failure;AUDIT_SUCCESS=success;AUDIT_FAILURE=failure";
+
 const std::vector<Dataset>& datasets() {
   static const std::vector<Dataset> ds = {
       {"Endpoint.Processes",
@@ -81,6 +88,72 @@ const std::vector<Dataset>& datasets() {
         {"transport", K::LowerOrUnknown},
         {"user", K::FillUnknown}},
        "Network_Traffic"},
+      // Splunk_SA_CIM Network_Resolution.json: the DNS dataset is the model's root; its
+      // calculations fill answer, dest, message_type, query and reply_code_id, count
+      // answers and queries, and look reply_code up from reply_code_id
+      // (cim_dns_reply_code_lookup: the IANA DNS RCODE names).
+      {"Network_Resolution.DNS",
+       {"additional_answer_count", "answer", "answer_count", "authority_answer_count", "dest", "dest_category",
+        "dest_ip", "dest_port", "duration", "message_type", "name", "query", "query_count", "query_type",
+        "record_type", "reply_code", "reply_code_id", "response_time", "src", "src_category", "src_ip",
+        "src_port", "transaction_id", "transport", "ttl", "vendor_product"},
+       {{"answer", K::FillUnknown},
+        {"answer_count", K::CountOrOne, "answer"},
+        {"dest", K::FillUnknown},
+        {"message_type", K::FillUnknown},
+        {"query", K::FillUnknown},
+        {"query_count", K::CountOrOne, "query"},
+        {"reply_code_id", K::FillFromField, "reply_code"},
+        {"reply_code_id", K::FillUnknown},
+        {"reply_code", K::MapField, "reply_code_id",
+         "0=NoError;1=FormErr;2=ServFail;3=NXDomain;4=NotImp;5=Refused;6=YXDomain;7=YXRRSet;8=NXRRSet;"
+         "9=NotAuth;10=NotZone"}},
+       "Network_Resolution"},
+      // Splunk_SA_CIM Authentication.json. The root's constraint drops successful logons of
+      // computer accounts (user ending in $); its children narrow by outcome.
+      {"Authentication.Authentication",
+       {"action", "app", "authentication_method", "authentication_service", "dest", "dest_category",
+        "dest_nt_domain", "duration", "process", "reason", "reason_id", "response_time", "result", "session_id",
+        "signature", "signature_id", "src", "src_category", "src_nt_domain", "src_user", "src_user_category",
+        "src_user_id", "src_user_role", "src_user_type", "user", "user_agent", "user_category", "user_id",
+        "user_role", "user_type", "vendor_account", "vendor_product"},
+       {{"action", K::FillUnknown},
+        {"app", K::FillFromField, "sourcetype"},
+        {"src", K::FillUnknown},
+        {"src_user", K::FillUnknown},
+        {"dest", K::FillUnknown},
+        {"user", K::FillUnknown},
+        {"result", K::FillUnknown}},
+       "Authentication",
+       "NOT (action=success user=*$)"},
+      {"Authentication.Failed_Authentication", {}, {}, {}, "action=failure OR result=failure", "Authentication.Authentication"},
+      {"Authentication.Successful_Authentication", {}, {}, {}, "action=success OR result=success",
+       "Authentication.Authentication"},
+      // Splunk_SA_CIM Change.json: All_Changes, the model's root. result falls back to the
+      // event's signature and result_id to its signature_id (-1 without); our Windows
+      // mappings give result and result_id themselves, so only the fallbacks remain here.
+      {"Change.All_Changes",
+       {"action", "change_type", "command", "dest", "dest_category", "dvc", "object", "object_attrs",
+        "object_category", "object_id", "object_path", "result", "result_id", "src", "src_category", "status",
+        "user", "user_agent", "user_category", "user_name", "user_type", "vendor_account", "vendor_product",
+        "vendor_region"},
+       {{"change_type", K::FillUnknown},
+        {"command", K::FillUnknown},
+        {"dest", K::FillUnknown},
+        {"dvc", K::FillUnknown},
+        {"object", K::FillUnknown},
+        {"object_attrs", K::FillUnknown},
+        {"object_category", K::FillUnknown},
+        {"object_id", K::FillUnknown},
+        {"object_path", K::FillUnknown},
+        {"status", K::FillUnknown},
+        {"result", K::FillUnknown},
+        {"result_id", K::FillWith, "-1"},
+        {"src", K::FillUnknown},
+        {"user", K::FillUnknown},
+        {"user_name", K::FillUnknown},
+        {"action", K::FillUnknown}},
+       "Change"},
   };
   return ds;
 }
@@ -196,6 +269,106 @@ const std::vector<SourceMapping>& source_mappings() {
         {"process_path", K::Copy, "Image"},
         {"process_name", K::Basename, "Image"},
         {"vendor_product", K::Const, "Microsoft Sysmon"}}},
+      // Sysmon DNS queries -> Network_Resolution.DNS. Splunk's Sysmon add-on 4.0.2, as
+      // security_content lists its output for EventID 22 (data_sources/sysmon_eventid_22.yml),
+      // gives query, reply_code_id, src, vendor_product and no answer, dest, message_type or
+      // record_type for that example (whose QueryResults is "-"). Our decisions:
+      //  - query = QueryName; reply_code_id = QueryStatus as logged (a Windows status: 0 is
+      //    success and so becomes reply_code NoError; 9003 "name error" etc. have no CIM name);
+      //  - answer = QueryResults cut at ';' (Sysmon ends the list with one): one value per
+      //    answer, "-" meaning none, so the CIM fills "unknown"; entries are kept as Sysmon
+      //    writes them ("::ffff:1.2.3.4", "type:  5 cname.example");
+      //  - src = Computer (the host that asked); dest, message_type and record_type are not
+      //    in the event and take the CIM's "unknown" (record_type stays null).
+      {"Sysmon EventID 22",
+       "Network_Resolution.DNS",
+       {"Microsoft-Windows-Sysmon/Operational"},
+       {"Microsoft-Windows-Sysmon"},
+       {"22"},
+       {{"query", K::Copy, "QueryName"},
+        {"answer", K::Split, "QueryResults", ";", "-"},
+        {"reply_code_id", K::Copy, "QueryStatus"},
+        {"src", K::Copy, "Computer"},
+        {"vendor_product", K::Const, "Microsoft Sysmon"}}},
+      // Windows Security logon events -> Authentication: the events Splunk_TA_windows tags
+      // "authentication" (eventtypes windows_logon_success/_failure/_explicit,
+      // windows_auth_ticket_granted, windows_service_ticket_granted, windows_pre_auth_failed,
+      // windows_account_used4logon). Field rules after the add-on's [source::XmlWinEventLog:Security]
+      // (8.1.2): action from Keywords (windows_action_lookup: audit success/failure); user =
+      // TargetUserName, src_user = SubjectUserName; src = the first of WorkstationName,
+      // Workstation, IpAddress (Source_Workstation; src_ip is not an Authentication
+      // field); dest = TargetServerName (4648) else Computer; signature = the event's
+      // title, signature_id = EventID. Decisions: "-" counts as absent everywhere (so the CIM
+      // says "unknown"); app = win:local / win:remote from LogonType (2, 7, 11 local; 3, 8, 10
+      // remote), other events fall to the CIM's sourcetype, since the add-on's
+      // windows_app_lookup table itself was not at hand; 4672 (special privileges, also tagged
+      // authentication by the add-on) is left out: it is not a logon attempt and has no user.
+      {"Windows Event Log Security 4624/4625/4648/4768/4769/4771/4776",
+       "Authentication.Authentication",
+       {"Security"},
+       {"Microsoft-Windows-Security-Auditing"},
+       {"4624", "4625", "4648", "4768", "4769", "4771", "4776"},
+       {{"action", K::MapValue, "Keywords",
+         kAuditOutcome},
+        {"app", K::MapValue, "LogonType", "2=win:local;7=win:local;11=win:local;3=win:remote;8=win:remote;10=win:remote"},
+        {"src", K::CopyUnless, "WorkstationName,Workstation,IpAddress", "-"},
+        {"dest", K::CopyUnless, "TargetServerName,Computer", "-"},
+        {"user", K::CopyUnless, "TargetUserName", "-"},
+        {"user_id", K::CopyUnless, "TargetUserSid", "-;NULL SID"},
+        {"src_user", K::CopyUnless, "SubjectUserName", "-"},
+        {"dest_nt_domain", K::CopyUnless, "TargetDomainName", "-"},
+        {"src_nt_domain", K::CopyUnless, "SubjectDomainName", "-"},
+        {"session_id", K::CopyUnless, "TargetLogonId", "-"},
+        {"process", K::CopyUnless, "ProcessName", "-"},
+        {"authentication_method", K::CopyUnless, "AuthenticationPackageName,PackageName", "-"},
+        {"reason_id", K::CopyUnless, "SubStatus,Status", "-;0x0"},
+        {"signature_id", K::Copy, "EventID"},
+        {"signature", K::MapValue, "EventID",
+         "4624=An account was successfully logged on;4625=An account failed to log on;"
+         "4648=A logon was attempted using explicit credentials;"
+         "4768=A Kerberos authentication ticket (TGT) was requested;4769=A Kerberos service ticket was requested;"
+         "4771=Kerberos pre-authentication failed;"
+         "4776=The computer attempted to validate the credentials for an account"},
+        {"vendor_product", K::Const, "Microsoft Windows"}}},
+      // Windows Security user account management -> Change.All_Changes: Splunk_TA_windows
+      // tags these "account change" (windows_account_created/_enabled/_password_change/
+      // _password_set/_disabled/_deleted/_modified/_lockout/_unlocked, and 4794 through
+      // windows_account_management, the User Account Management category). user = the account
+      // changed (TargetUserName) (who changed it, src_user, belongs to the Account_Management
+      // child, which splinter does not have), dest = dvc =
+      // Computer, src = Workstation (4794), status from Keywords. Decisions (the add-on's
+      // windows_audit_changes lookup was not at hand): action from the CIM's expected values
+      // by EventID (4720 created, 4726 deleted, 4740 lockout, 4767 unlocked, the rest
+      // modified); change_type "AAA" and object_category "user" (the values ESCU searches
+      // for); result = the event's title (what the CIM's fallback to signature gives, and what
+      // ESCU matches: "*lock*", the 4794 title); result_id = EventID.
+      {"Windows Event Log Security 4720/4722/4723/4724/4725/4726/4738/4740/4767/4794",
+       "Change.All_Changes",
+       {"Security"},
+       {"Microsoft-Windows-Security-Auditing"},
+       {"4720", "4722", "4723", "4724", "4725", "4726", "4738", "4740", "4767", "4794"},
+       {{"action", K::MapValue, "EventID",
+         "4720=created;4722=modified;4723=modified;4724=modified;4725=modified;4726=deleted;4738=modified;"
+         "4740=lockout;4767=unlocked;4794=modified"},
+        {"result", K::MapValue, "EventID",
+         "4720=A user account was created;4722=A user account was enabled;"
+         "4723=An attempt was made to change an account's password;"
+         "4724=An attempt was made to reset an account's password;4725=A user account was disabled;"
+         "4726=A user account was deleted;4738=A user account was changed;4740=A user account was locked out;"
+         "4767=A user account was unlocked;"
+         "4794=An attempt was made to set the Directory Services Restore Mode administrator password"},
+        {"result_id", K::Copy, "EventID"},
+        {"change_type", K::Const, "AAA"},
+        {"object_category", K::Const, "user"},
+        {"object", K::CopyUnless, "TargetUserName", "-"},
+        {"object_id", K::CopyUnless, "TargetSid", "-"},
+        {"user", K::CopyUnless, "TargetUserName", "-"},
+        {"src", K::CopyUnless, "Workstation", "-"},
+        {"dest", K::Copy, "Computer"},
+        {"dvc", K::Copy, "Computer"},
+        {"status", K::MapValue, "Keywords",
+         kAuditOutcome},
+        {"vendor_product", K::Const, "Microsoft Windows"}}},
   };
   return m;
 }

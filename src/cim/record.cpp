@@ -89,6 +89,44 @@ static std::string name_from_command(std::string_view cmd) {
   return {};
 }
 
+// Whether v is one of the ';'-separated values of list (ASCII case-insensitively).
+static bool in_list(std::string_view list, std::string_view v) {
+  while (!list.empty()) {
+    size_t semi = list.find(';');
+    if (iequals(list.substr(0, semi), v)) return true;
+    if (semi == std::string_view::npos) break;
+    list.remove_prefix(semi + 1);
+  }
+  return false;
+}
+
+// The value of table ("from=to;from=to") for key, or nullptr when unlisted.
+static bool map_lookup(std::string_view table, std::string_view key, std::string_view& to) {
+  while (!table.empty()) {
+    size_t semi = table.find(';');
+    std::string_view pair = table.substr(0, semi);
+    size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && iequals(pair.substr(0, eq), key)) {
+      to = pair.substr(eq + 1);
+      return true;
+    }
+    if (semi == std::string_view::npos) break;
+    table.remove_prefix(semi + 1);
+  }
+  return false;
+}
+
+static bool empty_value(const Value& v) {
+  return v.is_null() || (v.type == Value::Type::Str && v.str.empty()) || (v.type == Value::Type::Multi && v.multi.empty());
+}
+
+// A CIM field of the record's dataset, or an inherited metadata field (sourcetype).
+static const Value* cim_field(Record& rec, std::string_view name) {
+  int idx = rec.dataset().field_index(name);
+  if (idx < 0) idx = rec.dataset().metadata_index(name);
+  return rec.get(idx);
+}
+
 static void apply(const FieldRule& r, const io::Event& e, Record& rec, Value& out) {
   auto set = [&](std::string_view s) {
     out.type = Value::Type::Str;
@@ -128,16 +166,58 @@ static void apply(const FieldRule& r, const io::Event& e, Record& rec, Value& ou
     }
     case RuleKind::MapValue: {
       const std::string_view* v = e.get(r.a);
-      if (!v) return;
-      std::string_view table = r.b;
-      while (!table.empty()) {
-        size_t semi = table.find(';');
-        std::string_view pair = table.substr(0, semi);
-        size_t eq = pair.find('=');
-        if (eq != std::string_view::npos && iequals(pair.substr(0, eq), *v)) return set(pair.substr(eq + 1));
-        if (semi == std::string_view::npos) break;
-        table.remove_prefix(semi + 1);
+      std::string_view to;
+      if (v && map_lookup(r.b, *v, to)) set(to);
+      return;
+    }
+    case RuleKind::CopyUnless: {
+      std::string_view names = r.a;
+      while (!names.empty()) {
+        size_t comma = names.find(',');
+        const std::string_view* v = e.get(names.substr(0, comma));
+        if (v && !v->empty() && !in_list(r.b, *v)) return set(*v);
+        if (comma == std::string_view::npos) break;
+        names.remove_prefix(comma + 1);
       }
+      return;
+    }
+    case RuleKind::Split: {
+      const std::string_view* v = e.get(r.a);
+      if (!v) return;
+      std::vector<std::string> pieces;
+      std::string_view rest = *v;
+      while (true) {
+        size_t cut = rest.find_first_of(r.b);
+        std::string_view piece = trim(rest.substr(0, cut));
+        if (!piece.empty() && !in_list(r.c, piece)) pieces.emplace_back(piece);
+        if (cut == std::string_view::npos) break;
+        rest.remove_prefix(cut + 1);
+      }
+      if (pieces.size() == 1) return set(pieces[0]);
+      if (pieces.size() > 1) {
+        out.type = Value::Type::Multi;
+        out.multi = std::move(pieces);
+      }
+      return;
+    }
+    case RuleKind::FillWith:
+      if (empty_value(out)) set(r.a);
+      return;
+    case RuleKind::FillFromField:
+      if (empty_value(out))
+        if (const Value* v = cim_field(rec, r.a); v && !empty_value(*v)) out = *v;
+      return;
+    case RuleKind::CountOrOne: {
+      double x;
+      if (!out.is_null() && out.as_number(x)) return;
+      const Value* v = cim_field(rec, r.a);
+      out = Value::of(static_cast<double>(v && v->type == Value::Type::Multi ? v->multi.size() : 1));
+      return;
+    }
+    case RuleKind::MapField: {
+      const Value* v = cim_field(rec, r.a);
+      std::string_view to;
+      if (v && v->type != Value::Type::Multi && map_lookup(r.b, v->text(), to)) set(to);
       return;
     }
     case RuleKind::NameFromCommand: {

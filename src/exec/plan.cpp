@@ -10,6 +10,7 @@
 #include "common/timefmt.h"
 #include "exec/eval_expr.h"
 #include "exec/lookup.h"
+#include "spl/parser.h"
 #include "exec/regex.h"
 
 namespace splinter::exec {
@@ -1198,8 +1199,18 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p, const LookupCatalog* 
                      first.span.begin);
   const auto& ts = first.tstats;
   std::string dm = ts.datamodel;
-  if (!ts.nodename.empty() && dm.find('.') == std::string::npos) dm += "." + ts.nodename;
+  // nodename is the dataset's lineage inside the model ("DNS",
+  // "Authentication.Failed_Authentication"): its last step names the dataset.
+  if (!ts.nodename.empty() && dm.find('.') == std::string::npos)
+    dm += "." + ts.nodename.substr(ts.nodename.rfind('.') == std::string::npos ? 0 : ts.nodename.rfind('.') + 1);
   plan->dataset = cim::find_dataset(dm);
+  // A child dataset reads its root's records, with the constraints of every step.
+  std::vector<std::string_view> constraints;
+  while (plan->dataset && !plan->dataset->parent.empty()) {
+    if (!plan->dataset->constraint.empty()) constraints.push_back(plan->dataset->constraint);
+    plan->dataset = cim::find_dataset(plan->dataset->parent);
+  }
+  if (plan->dataset && !plan->dataset->constraint.empty()) constraints.push_back(plan->dataset->constraint);
   if (dm.empty())
     throw spl::Error("tstats without from datamodel=... (tstats over index-time fields is not supported)",
                      first.span.begin);
@@ -1217,6 +1228,10 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p, const LookupCatalog* 
     else throw spl::Error("unsupported tstats option " + k, first.span.begin);
   }
   DatasetFields fields(*plan->dataset, plan->warnings);
+  for (std::string_view c : constraints) {
+    spl::ExprPtr e = spl::parse_search_expression(c);
+    plan->constraints.push_back(SearchPredicate::compile(e.get(), fields, false));
+  }
   plan->where = SearchPredicate::compile(ts.where.get(), fields, false);
   plan->group.aggs = compile_aggs(ts.aggregations, fields);
   for (auto& b : ts.by) {

@@ -53,6 +53,9 @@ struct Plan {
   RawFields raw_fields;
   size_t max_raw_rows = 2'000'000;        // memory guard for events kept by a raw search
   SearchPredicate where;
+  // The data model's own constraints on the dataset (and its parents): an event is in
+  // the dataset only if all hold. They read the same CIM fields as `where`.
+  std::vector<SearchPredicate> constraints;
   GroupSpec group;
   std::vector<std::unique_ptr<RowOp>> ops;
   std::vector<std::string> warnings;  // e.g. a field splinter's CIM tables do not map

@@ -260,7 +260,9 @@ void Scanner::on_event(const io::Event& e) {
       Entry& en = entries_[i];
       RecordAccess access(record_, time);
       Regex::LimitScope scope(&en.plan->regex_limit_hits);
-      if (!en.plan->where.matches(access)) continue;
+      bool in_dataset = true;
+      for (const SearchPredicate& c : en.plan->constraints) in_dataset = in_dataset && c.matches(access);
+      if (!in_dataset || !en.plan->where.matches(access)) continue;
       ++en.matched;
       en.table->add(access, time_us);
     }
