@@ -1264,7 +1264,7 @@ class ForeachOp : public RowOp {
     std::vector<std::string_view> caps;
     for (const std::string& name : names)
       for (const std::string& pat : patterns_) {
-        if (name[0] == '_' && pat[0] != '_') continue;
+        if (!name.empty() && name[0] == '_' && (pat.empty() || pat[0] != '_')) continue;
         if (!wildcard_capture(pat, name, caps)) continue;
         if (Plan* p = instance(name, caps)) run_ops(*p, rows);
         break;
