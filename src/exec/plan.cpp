@@ -8,10 +8,15 @@
 
 #include "common/strings.h"
 #include "common/timefmt.h"
+#include "exec/args.h"
 #include "exec/eval_expr.h"
 #include "exec/lookup.h"
 #include "spl/parser.h"
 #include "exec/regex.h"
+#include "exec/row_ops.h"
+#include "exec/structured.h"
+#include "spl/lexer.h"
+#include "spl/parser.h"
 
 namespace splinter::exec {
 
@@ -593,49 +598,6 @@ class RexOp : public RowOp {
 
 // ---- commands kept as raw text by the parser ------------------------------------
 
-// Splits "a=1 b, "x y" -c" into words, honouring double quotes (\" and \\ decode,
-// other backslashes stay, as in SPL quoted strings). Commas separate like spaces.
-struct ArgWord {
-  std::string text;
-  bool quoted = false;
-};
-std::vector<ArgWord> split_args(std::string_view s, size_t pos) {
-  std::vector<ArgWord> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == ',')) ++i;
-    if (i >= s.size()) break;
-    ArgWord w;
-    while (i < s.size() && !(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == ',')) {
-      if (s[i] == '"') {
-        w.quoted = true;
-        ++i;
-        bool closed = false;
-        while (i < s.size()) {
-          if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) {
-            w.text += s[i + 1];
-            i += 2;
-          } else if (s[i] == '"') {
-            ++i;
-            closed = true;
-            break;
-          } else {
-            w.text += s[i++];
-          }
-        }
-        if (!closed) throw spl::Error("unterminated double-quoted string", pos);
-      } else if (s[i] == '=' || s[i] == '!') {
-        // Keep "field=value" / "field != value" splittable by the caller.
-        w.text += s[i++];
-      } else {
-        w.text += s[i++];
-      }
-    }
-    out.push_back(std::move(w));
-  }
-  return out;
-}
-
 // regex <field>=<regex> | <field>!=<regex> | <regex> (on _raw, which rows do not have)
 class RegexOp : public RowOp {
  public:
@@ -1165,9 +1127,234 @@ class JoinOp : public RowOp {
   const SubPlan* sub_;
 };
 
+
+// ---- commands holding a sub-pipeline: foreach, appendpipe ---------------------------
+
+// The '[' ... ']' part of a command's argument text: offsets of both brackets in args
+// (quote-aware; nested brackets balance). Throws when there is none or it is unclosed.
+void find_brackets(const std::string& args, size_t args_pos, const char* cmd, size_t& open, size_t& close) {
+  open = std::string::npos;
+  int depth = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const char ch = args[i];
+    if (ch == '"') {
+      i = spl::skip_quoted(args, i, args.size()) - 1;
+      continue;
+    }
+    if (ch == '[') {
+      if (depth++ == 0 && open == std::string::npos) open = i;
+    } else if (ch == ']' && depth > 0 && --depth == 0) {
+      close = i;
+      for (size_t k = close + 1; k < args.size(); ++k)
+        if (!spl::is_space(args[k]))
+          throw spl::Error(std::string("unexpected text after the ") + cmd + " subsearch", args_pos + k);
+      return;
+    }
+  }
+  if (open == std::string::npos)
+    throw spl::Error(std::string(cmd) + " needs a subsearch in [ ]", args_pos + args.size());
+  throw spl::Error("unterminated '[' subsearch", args_pos + open);
+}
+
+// Parses body (the text between the brackets, which starts at offset body_pos of the
+// search) as a row pipeline; positions in it point into the whole search. A body
+// without a leading '|' ("eval x=1", "stats count") is a command, not search terms.
+spl::Pipeline parse_body(std::string_view body, size_t body_pos) {
+  std::string masked(body_pos + body.size(), ' ');
+  masked.replace(body_pos, body.size(), body);
+  size_t first = 0;
+  while (first < body.size() && spl::is_space(body[first])) ++first;
+  if (first == body.size()) throw spl::Error("empty subsearch", body_pos);
+  if (body[first] != '|') {
+    if (body_pos == 0) masked.insert(0, "|"); else masked[body_pos - 1] = '|';
+  }
+  return spl::parse_pipeline(masked);
+}
+
+// Compiles a sub-pipeline's row commands into their own plan; join subsearches and
+// warnings inside go to the outer plan.
+std::unique_ptr<Plan> compile_body(const spl::Pipeline& p, Plan& outer, const LookupCatalog* lookups);
+
+void run_ops(Plan& p, std::vector<Row>& rows) {
+  for (auto& op : p.ops) op->run(rows);
+}
+
+// appendpipe [run_in_preview=<bool>] [<subpipeline>]: Splunk (Search Reference,
+// appendpipe) "appends the result of the subpipeline to the search results": the
+// subpipeline runs over a copy of the current results and its rows are added after them.
+class AppendpipeOp : public RowOp {
+ public:
+  AppendpipeOp(const std::string& args, size_t pos, Plan& outer, const LookupCatalog* lookups) {
+    size_t open, close;
+    find_brackets(args, pos, "appendpipe", open, close);
+    for (auto& w : split_args(std::string_view(args).substr(0, open), pos)) {
+      bool b;
+      if (!w.quoted && istarts_with(w.text, "run_in_preview=") && parse_bool(w.text.substr(15), b)) continue;
+      throw spl::Error("unexpected '" + w.text + "' in appendpipe (only run_in_preview= may come before the subpipeline)",
+                       pos + w.offset);
+    }
+    sub_ = compile_body(parse_body(std::string_view(args).substr(open + 1, close - open - 1), pos + open + 1), outer, lookups);
+  }
+  void run(std::vector<Row>& rows) override {
+    std::vector<Row> extra = rows;
+    run_ops(*sub_, extra);
+    rows.reserve(rows.size() + extra.size());
+    for (auto& r : extra) rows.push_back(std::move(r));
+  }
+
+ private:
+  std::unique_ptr<Plan> sub_;
+};
+
+// foreach [mode=multifield] <wc-field> ... [fieldstr=<s>] [matchstr=<s>] [matchseg1=<s>
+// matchseg2=<s> matchseg3=<s>] [ <template> ]
+// Splunk (Search Reference, foreach): runs the templated subsearch once for each field
+// that matches the wildcard list, with <<FIELD>> replaced by the field's name,
+// <<MATCHSTR>> by the part of the name the wildcards matched and <<MATCHSEGn>> by what
+// the n-th wildcard matched. Decisions: the fields are those of the whole result set,
+// in lexicographic order (the order Splunk lists fields in); a field of a pattern that
+// matched already is not taken twice; '*' does not match internal fields (_time, ...)
+// unless the pattern starts with '_'; with several wildcards <<MATCHSTR>> is their
+// matches joined. The other modes (multivalue, json_array, auto_collections, with
+// <<ITEM>>) are refused. Each field's template is parsed and compiled once.
+class ForeachOp : public RowOp {
+ public:
+  ForeachOp(const std::string& args, size_t pos, Plan& outer, const LookupCatalog* lookups)
+      : outer_(outer), lookups_(lookups) {
+    size_t open, close;
+    find_brackets(args, pos, "foreach", open, close);
+    tokens_ = {"<<FIELD>>", "<<MATCHSTR>>", "<<MATCHSEG1>>", "<<MATCHSEG2>>", "<<MATCHSEG3>>"};
+    for (auto& w : split_args(std::string_view(args).substr(0, open), pos)) {
+      const size_t at = pos + w.offset;
+      const auto eq = w.quoted ? std::string::npos : w.text.find('=');
+      if (eq == std::string::npos) {
+        patterns_.push_back(w.text);
+        continue;
+      }
+      const std::string key = to_lower(w.text.substr(0, eq)), v = w.text.substr(eq + 1);
+      if (key == "mode") {
+        if (to_lower(v) != "multifield")
+          throw spl::Error("foreach mode=" + v + " is not supported (only mode=multifield, over a wildcard field list)", at);
+      } else if (key == "fieldstr" || key == "matchstr" || key == "matchseg1" || key == "matchseg2" || key == "matchseg3") {
+        if (v.empty()) throw spl::Error("foreach " + key + "= needs a string", at);
+        const size_t k = key == "fieldstr" ? 0 : key == "matchstr" ? 1 : static_cast<size_t>(key.back() - '0') + 1;
+        tokens_[k] = v;
+      } else {
+        throw spl::Error("unknown foreach option '" + w.text.substr(0, eq) + "='", at);
+      }
+    }
+    if (patterns_.empty()) throw spl::Error("foreach needs a field list, e.g. foreach count* [eval <<FIELD>>=<<FIELD>>*2]", pos);
+    body_ = args.substr(open + 1, close - open - 1);
+    if (body_.find("<<ITEM>>") != std::string::npos)
+      throw spl::Error("foreach <<ITEM>> (mode=multivalue or json_array) is not supported", pos + open + 1 + body_.find("<<ITEM>>"));
+    // Check the template now, with each token replaced by a name of the same length so
+    // that errors point at the right place in the search.
+    std::string probe = body_;
+    for (auto& t : tokens_)
+      for (size_t at = probe.find(t); at != std::string::npos; at = probe.find(t, at + t.size()))
+        probe.replace(at, t.size(), std::string(t.size(), 'x'));
+    compile_body(parse_body(probe, pos + open + 1), outer_, lookups_);
+  }
+
+  void run(std::vector<Row>& rows) override {
+    std::vector<std::string> names;
+    for (auto& r : rows)
+      for (auto& f : r.fields) names.push_back(f.first);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    std::vector<std::string_view> caps;
+    for (const std::string& name : names)
+      for (const std::string& pat : patterns_) {
+        if (!name.empty() && name[0] == '_' && (pat.empty() || pat[0] != '_')) continue;
+        if (!wildcard_capture(pat, name, caps)) continue;
+        if (Plan* p = instance(name, caps)) run_ops(*p, rows);
+        break;
+      }
+  }
+
+ private:
+  Plan* instance(const std::string& name, const std::vector<std::string_view>& caps) {
+    auto it = cache_.find(name);
+    if (it != cache_.end()) return it->second.get();
+    std::string matchstr;
+    for (auto c : caps) matchstr += c;
+    std::string text = body_;
+    for (size_t k = 0; k < tokens_.size(); ++k) {
+      const std::string value = k == 0 ? name : k == 1 ? matchstr : k - 2 < caps.size() ? std::string(caps[k - 2]) : "";
+      for (size_t at = text.find(tokens_[k]); at != std::string::npos; at = text.find(tokens_[k], at + value.size()))
+        text.replace(at, tokens_[k].size(), value);
+    }
+    std::unique_ptr<Plan> p;
+    try {
+      p = compile_body(parse_body(text, 0), outer_, lookups_);
+    } catch (const spl::Error&) {
+      // A field name that does not fit the template (e.g. one with spaces where the
+      // template names it unquoted): the template is skipped for that field.
+      p = nullptr;
+    }
+    return (cache_[name] = std::move(p)).get();
+  }
+  Plan& outer_;
+  const LookupCatalog* lookups_;
+  std::vector<std::string> patterns_, tokens_;
+  std::string body_;
+  std::unordered_map<std::string, std::unique_ptr<Plan>> cache_;
+};
 }  // namespace
 
+// Splits "a=1 b, "x y" -c" into words, honouring double quotes (\" and \\ decode,
+// other backslashes stay, as in SPL quoted strings). Commas separate like spaces.
+std::vector<ArgWord> split_args(std::string_view s, size_t pos) {
+  std::vector<ArgWord> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == ',')) ++i;
+    if (i >= s.size()) break;
+    ArgWord w;
+    w.offset = i;
+    while (i < s.size() && !(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == ',')) {
+      if (s[i] == '"') {
+        w.quoted = true;
+        ++i;
+        bool closed = false;
+        while (i < s.size()) {
+          if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) {
+            w.text += s[i + 1];
+            i += 2;
+          } else if (s[i] == '"') {
+            ++i;
+            closed = true;
+            break;
+          } else {
+            w.text += s[i++];
+          }
+        }
+        if (!closed) throw spl::Error("unterminated double-quoted string", pos);
+      } else if (s[i] == '=' || s[i] == '!') {
+        // Keep "field=value" / "field != value" splittable by the caller.
+        w.text += s[i++];
+      } else {
+        w.text += s[i++];
+      }
+    }
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
 static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan, const LookupCatalog* lookups);
+
+namespace {
+std::unique_ptr<Plan> compile_body(const spl::Pipeline& p, Plan& outer, const LookupCatalog* lookups) {
+  auto sub = std::make_unique<Plan>();
+  compile_row_ops(p, 0, *sub, lookups);
+  for (auto& w : sub->warnings)
+    if (std::find(outer.warnings.begin(), outer.warnings.end(), w) == outer.warnings.end()) outer.warnings.push_back(w);
+  for (auto& sp : sub->subplans) outer.subplans.push_back(std::move(sp));
+  sub->subplans.clear();
+  return sub;
+}
+}  // namespace
 
 int RawFields::resolve(std::string_view name) {
   for (size_t i = 0; i < names.size(); ++i)
@@ -1289,6 +1476,7 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
       case CommandKind::Other: {
         size_t pos = c.span.begin;
         const std::string& a = c.other.args;
+        const size_t args_pos = c.span.end - a.size();  // the parser trimmed the argument text
         if (c.name == "regex") plan->ops.push_back(std::make_unique<RegexOp>(a, pos));
         else if (c.name == "dedup") plan->ops.push_back(std::make_unique<DedupOp>(a, pos));
         else if (c.name == "fillnull") plan->ops.push_back(std::make_unique<FillnullOp>(a, pos));
@@ -1297,6 +1485,13 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
         else if (c.name == "mvexpand") plan->ops.push_back(std::make_unique<MvexpandOp>(a, pos));
         else if (c.name == "makemv") plan->ops.push_back(std::make_unique<MakemvOp>(a, pos));
         else if (c.name == "lookup") plan->ops.push_back(std::make_unique<LookupOp>(a, pos, lookups));
+        else if (c.name == "spath") plan->ops.push_back(make_spath(a, args_pos, plan->warnings));
+        else if (c.name == "xmlkv") plan->ops.push_back(make_xmlkv(a, args_pos, plan->warnings));
+        else if (c.name == "fromjson") plan->ops.push_back(make_fromjson(a, args_pos));
+        else if (c.name == "replace") plan->ops.push_back(make_replace(a, args_pos));
+        else if (c.name == "addtotals") plan->ops.push_back(make_addtotals(a, args_pos));
+        else if (c.name == "foreach") plan->ops.push_back(std::make_unique<ForeachOp>(a, args_pos, *plan, lookups));
+        else if (c.name == "appendpipe") plan->ops.push_back(std::make_unique<AppendpipeOp>(a, args_pos, *plan, lookups));
         else if (c.name == "search" && a.find('[') != std::string::npos)
           throw spl::Error("subsearches ([...]) are not supported", pos + (c.span.end - c.span.begin - a.size()) + a.find('['));
         else throw spl::Error("command \"" + c.name + "\" is not supported yet", pos);
