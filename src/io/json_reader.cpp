@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <vector>
 #include <string>
 #include <string_view>
@@ -908,16 +909,18 @@ class EvtxECmdCsvReader {
       std::string_view v = sb_.view();
       size_t i = 0;
       for (; i < v.size(); ++i) {
-        const char c = v[i];
         if (quoted) {
-          if (c == '"') {
-            quoted = false;
-            after_quote = true;
-          } else {
-            cell += c;
-          }
+          // A quoted run up to the next quote, appended at once.
+          const char* q = static_cast<const char*>(std::memchr(v.data() + i, '"', v.size() - i));
+          const size_t end = q ? size_t(q - v.data()) : v.size();
+          cell.append(v.data() + i, end - i);
+          i = end;
+          if (i == v.size()) break;
+          quoted = false;
+          after_quote = true;
           continue;
         }
+        const char c = v[i];
         if (c == '"') {
           if (after_quote) cell += '"';  // "" inside a quoted cell
           quoted = true;
@@ -934,7 +937,11 @@ class EvtxECmdCsvReader {
           sb_.consume(i + 1);
           return true;
         } else {
-          cell += c;
+          // A plain run up to the next separator, quote or line end.
+          size_t j = i + 1;
+          while (j < v.size() && v[j] != ',' && v[j] != '\n' && v[j] != '"') ++j;
+          cell.append(v.data() + i, j - i);
+          i = j - 1;
         }
       }
       sb_.consume(i);
@@ -961,7 +968,12 @@ class EvtxECmdCsvReader {
 
   void quote(std::string_view s) {
     obj_ += '"';
-    for (char c : s) {
+    size_t run = 0;  // start of the pending run of characters that need no escape
+    for (size_t k = 0; k < s.size(); ++k) {
+      const char c = s[k];
+      if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+      obj_.append(s.data() + run, k - run);
+      run = k + 1;
       switch (c) {
         case '"': obj_ += "\\\""; break;
         case '\\': obj_ += "\\\\"; break;
@@ -974,11 +986,10 @@ class EvtxECmdCsvReader {
             obj_ += "\\u00";
             obj_ += kHex[(c >> 4) & 0xf];
             obj_ += kHex[c & 0xf];
-          } else {
-            obj_ += c;
           }
       }
     }
+    obj_.append(s.data() + run, s.size() - run);
     obj_ += '"';
   }
 
