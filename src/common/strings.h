@@ -23,6 +23,9 @@ std::string_view trim(std::string_view s);
 size_t utf8_sequence_length(std::string_view s, size_t i);
 // s with every invalid UTF-8 byte replaced by U+FFFD; false if s was already valid (out untouched).
 bool utf8_repair(std::string_view s, std::string& out);
+// Appends s as a JSON string literal (quotes, backslashes and control characters
+// escaped; other bytes as they are).
+void append_json_string(std::string& out, std::string_view s);
 // Is the whole string a number as Splunk reads one (optional sign, digits, fraction, exponent)?
 bool parse_number(std::string_view s, double& out);
 // A Splunk boolean option value: true/t/1 or false/f/0, any case; false if it is neither.

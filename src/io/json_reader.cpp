@@ -966,32 +966,8 @@ class EvtxECmdCsvReader {
     }
   }
 
-  void quote(std::string_view s) {
-    obj_ += '"';
-    size_t run = 0;  // start of the pending run of characters that need no escape
-    for (size_t k = 0; k < s.size(); ++k) {
-      const char c = s[k];
-      if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
-      obj_.append(s.data() + run, k - run);
-      run = k + 1;
-      switch (c) {
-        case '"': obj_ += "\\\""; break;
-        case '\\': obj_ += "\\\\"; break;
-        case '\n': obj_ += "\\n"; break;
-        case '\r': obj_ += "\\r"; break;
-        case '\t': obj_ += "\\t"; break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            static constexpr char kHex[] = "0123456789abcdef";
-            obj_ += "\\u00";
-            obj_ += kHex[(c >> 4) & 0xf];
-            obj_ += kHex[c & 0xf];
-          }
-      }
-    }
-    obj_.append(s.data() + run, s.size() - run);
-    obj_ += '"';
-  }
+  void quote(std::string_view s) { append_json_string(obj_, s); }
+
 
   StreamBuffer& sb_;
   JsonStreamReader json_;

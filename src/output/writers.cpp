@@ -24,20 +24,7 @@ std::string json_quote(std::string_view s) {
   if (utf8_repair(s, fixed)) s = fixed;
   std::string o;
   o.reserve(s.size() + 2);
-  o += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\r': o += "\\r"; break;
-      case '\t': o += "\\t"; break;
-      default:
-        if (c < 0x20) o += fmt::format("\\u{:04x}", c);
-        else o += static_cast<char>(c);
-    }
-  }
-  o += '"';
+  append_json_string(o, s);
   return o;
 }
 
