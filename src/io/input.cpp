@@ -223,6 +223,37 @@ NameHint name_hint(const std::string& path) {
   return NameHint::Unknown;
 }
 
+// Passes events and problems through, and says once per file where the first of its
+// events without a readable time is (they get an empty _time, firstTime, lastTime).
+class TimeCheckSink : public EventSink {
+ public:
+  TimeCheckSink(EventSink& next, const std::string& path) : next_(next), path_(path) {}
+  void on_event(const Event& e) override {
+    if (e.time_us == kNoTime && untimed_++ == 0) {
+      first_offset_ = e.offset;
+      first_line_ = e.line;
+    }
+    next_.on_event(e);
+  }
+  void on_problem(const InputProblem& p) override { next_.on_problem(p); }
+  void finish() {
+    if (untimed_)
+      problem(next_, path_, first_offset_, first_line_,
+              std::to_string(untimed_) +
+                  " event(s) with no readable time (no parsable SystemTime, UtcTime or shipper time; first here): "
+                  "their _time is empty",
+              true);
+  }
+
+ private:
+  EventSink& next_;
+  const std::string& path_;
+  uint64_t untimed_ = 0, first_offset_ = 0, first_line_ = 0;
+};
+
+void read_text(const std::string& path, bool from_dir, NameHint hint, EventSink& sink, FileStats& st,
+               const ReadOptions& opts, uint64_t done_before);
+
 void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats& st, const ReadOptions& opts,
               uint64_t done_before) {
   const NameHint hint = name_hint(path);
@@ -230,6 +261,14 @@ void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats
     st.skipped = true;  // shown with -v
     return;
   }
+  TimeCheckSink checked(sink, path);
+  read_text(path, from_dir, hint, checked, st, opts, done_before);
+  checked.finish();
+}
+
+// read_one's work: open, sniff the format, hand the stream to its reader.
+void read_text(const std::string& path, bool from_dir, NameHint hint, EventSink& sink, FileStats& st,
+               const ReadOptions& opts, uint64_t done_before) {
   ByteSource src;
   if (!src.open(path)) {
     st.failed = true;
@@ -261,11 +300,15 @@ void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats
   }
   if (sb.avail() >= 3 && std::memcmp(sb.data(), "\xEF\xBB\xBF", 3) == 0) sb.consume(3);
   char first = 0;
+  bool nul_seen = false;
   for (;;) {
     std::string_view v = sb.view();
     size_t i = 0;
     // NUL bytes too: a log preallocated or cut short by a crash starts with NUL padding.
-    while (i < v.size() && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n' || v[i] == '\0')) ++i;
+    while (i < v.size() && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n' || v[i] == '\0')) {
+      nul_seen |= v[i] == '\0';
+      ++i;
+    }
     if (i < v.size()) {
       first = v[i];
       break;
@@ -320,7 +363,15 @@ void read_one(const std::string& path, bool from_dir, EventSink& sink, FileStats
     st.format = Format::Json;
     read_json_stream(sb, path, sink, st);
   } else if (first == 0 && sb.avail() == 0) {
-    if (src.error().empty()) problem(sink, path, 0, 0, "empty input", true);
+    // Only NUL bytes (a zeroed or preallocated file, as triage collections hold): not a
+    // log that happens to be empty, but one whose records are gone. An error, as the
+    // same bytes named .evtx are.
+    if (nul_seen) {
+      problem(sink, path, 0, 0, "file holds only NUL bytes (zeroed or never written): no records to read");
+      st.failed = true;
+    } else if (src.error().empty()) {
+      problem(sink, path, 0, 0, "empty input", true);
+    }
   } else if (from_dir) {
     // A README or licence next to the logs is not an input error; a file named like a
     // log (a syslog .raw, a log behind a long junk header) is said, not skipped silently.

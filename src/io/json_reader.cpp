@@ -876,9 +876,13 @@ class EvtxECmdCsvReader {
     while (row(off, line)) {
       if (cells_.size() == 1 && cells_[0].empty()) continue;  // blank line
       if (cells_.size() != header_.size()) {
+        // A row over several lines with the wrong shape is most likely a stray quote
+        // that ran on into the next rows: only its first line is taken as broken.
+        const bool rerun = raw_.find('\n') + 1 < raw_.size();
         json_.reject(off, line,
                      "CSV row has " + std::to_string(cells_.size()) + " cells, the header " +
-                         std::to_string(header_.size()));
+                         std::to_string(header_.size()) + (rerun ? "; skipped, reading on from its next line" : ""));
+        if (rerun) replay_after_first_line(off, line);
         continue;
       }
       obj_ = "{";
@@ -896,17 +900,59 @@ class EvtxECmdCsvReader {
   }
 
  private:
+  // Input: the stream, or first the bytes being replayed after a row whose quote never
+  // closed (see row()).
+  std::string_view view() {
+    viewed_replay_ = replay_pos_ < replay_.size();
+    return viewed_replay_ ? std::string_view(replay_).substr(replay_pos_) : sb_.view();
+  }
+  void consume(size_t n) {
+    const std::string_view v = view().substr(0, n);
+    raw_.append(v);
+    if (replay_pos_ < replay_.size()) {
+      replay_line_ += size_t(std::count(v.begin(), v.end(), '\n'));
+      replay_pos_ += n;
+    } else {
+      sb_.consume(n);
+    }
+  }
+  // More input: the rest of the replay, then what the stream holds (the stream's
+  // buffer may still hold bytes nobody looked at while the replay ran), then a refill.
+  bool fill() {
+    if (replay_pos_ < replay_.size()) return true;
+    if (viewed_replay_) {
+      viewed_replay_ = false;
+      if (sb_.avail() > 0) return true;
+    }
+    return sb_.fill();
+  }
+  uint64_t offset() const { return replay_pos_ < replay_.size() ? replay_off_ + replay_pos_ : sb_.offset(); }
+  uint64_t line() const { return replay_pos_ < replay_.size() ? replay_line_ : sb_.line(); }
+
+  // Reads again what the last row took after its first line (it started at off, line),
+  // then whatever was still waiting to be replayed, then the stream.
+  void replay_after_first_line(uint64_t off, uint64_t line) {
+    const size_t nl = raw_.find('\n');
+    std::string next = raw_.substr(nl + 1);
+    if (replay_pos_ < replay_.size()) next.append(replay_, replay_pos_);
+    replay_ = std::move(next);
+    replay_pos_ = 0;
+    replay_off_ = off + nl + 1;
+    replay_line_ = line + 1;
+  }
+
   // Next row into cells_; false at end of input. off/line: where it starts.
-  bool row(uint64_t& off, uint64_t& line) {
+  bool row(uint64_t& off, uint64_t& line_no) {
     cells_.clear();
-    if (sb_.avail() == 0 && !sb_.fill()) return false;
-    off = sb_.offset();
-    line = sb_.line();
+    raw_.clear();
+    if (view().empty() && !fill()) return false;
+    off = offset();
+    line_no = line();
     std::string cell;
     bool quoted = false, after_quote = false;
     size_t bytes = 0;
     for (;;) {
-      std::string_view v = sb_.view();
+      std::string_view v = view();
       size_t i = 0;
       for (; i < v.size(); ++i) {
         if (quoted) {
@@ -934,7 +980,7 @@ class EvtxECmdCsvReader {
         } else if (c == '\n') {
           if (!cell.empty() && cell.back() == '\r') cell.pop_back();
           cells_.push_back(std::move(cell));
-          sb_.consume(i + 1);
+          consume(i + 1);
           return true;
         } else {
           // A plain run up to the next separator, quote or line end.
@@ -944,18 +990,27 @@ class EvtxECmdCsvReader {
           i = j - 1;
         }
       }
-      sb_.consume(i);
+      consume(i);
       bytes += i;
       if (bytes > kMaxRecordBytes) {
-        json_.reject(off, line, kRecordTooLarge);
+        json_.reject(off, line_no, kRecordTooLarge);
+        if (replay_pos_ < replay_.size()) replay_pos_ = replay_.size();  // (replays are smaller)
         json_.discard_line();
         cells_.clear();
         cells_.emplace_back();
         return true;
       }
-      if (!sb_.fill()) {
+      if (!fill()) {
         if (quoted) {
-          json_.reject(off, line, "truncated CSV row at end of input (unterminated quote)");
+          // A quote that never closed took the rest of the input into one cell. Only
+          // its first line is known to be broken: reject that row, and read again
+          // from the line after it, so the rows behind a stray quote are not lost.
+          const size_t nl = raw_.find('\n');
+          json_.reject(off, line_no,
+                       nl == std::string::npos
+                           ? "truncated CSV row at end of input (unterminated quote)"
+                           : "CSV row with an unterminated quote; skipped, reading on from its next line");
+          if (nl != std::string::npos) replay_after_first_line(off, line_no);
           cells_.clear();
           cells_.emplace_back();
           return true;
@@ -973,6 +1028,11 @@ class EvtxECmdCsvReader {
   JsonStreamReader json_;
   std::vector<std::string> header_, cells_;
   std::string obj_;
+  std::string raw_;  // bytes of the row being read, as they came
+  std::string replay_;
+  size_t replay_pos_ = 0;
+  uint64_t replay_off_ = 0, replay_line_ = 0;
+  bool viewed_replay_ = false;  // the last view() came from the replay
 };
 
 }  // namespace

@@ -499,8 +499,16 @@ class XmlStreamReader {
       const Boundary b = find_boundary(v, scan);
       if (scanned_) *scanned_ += b.pos - scan;
       if (b.kind == Boundary::kOpen) {
-        // Another record opening before our close: this one was cut short.
-        reject(off, line, "truncated record (no closing </Event>)");
+        // Another record opening before our close: this one was cut short. Everything
+        // up to that opening goes with it; say how much, so text after the cut (a junk
+        // line, a stray fragment) is not lost unsaid.
+        const std::string_view span = v.substr(0, b.pos);
+        const size_t lines = size_t(std::count(span.begin(), span.end(), '\n'));
+        std::string what = "truncated record (no closing </Event>)";
+        if (lines > 1)
+          what += "; " + std::to_string(lines) + " lines (" + std::to_string(b.pos) +
+                  " bytes) skipped up to the next <Event at line " + std::to_string(line + lines);
+        reject(off, line, std::move(what));
         sb_.consume(b.pos);
         return;
       }

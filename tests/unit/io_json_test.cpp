@@ -107,6 +107,35 @@ TEST(IoJson, EvtxECmdCsvDamageAndUserData) {
   EXPECT_TRUE(other.problems.empty());
 }
 
+// Found by a new user: one stray quote in an EvtxECmd CSV ran on into the rows after it,
+// which were lost. Only the broken row is rejected now; rows after it (one with a
+// legitimate multi-line quoted cell) are read.
+TEST(IoJson, EvtxECmdCsvStrayQuoteLosesOnlyItsRow) {
+  const std::string header = "RecordNumber,TimeCreated,EventId,Provider,Channel,Computer,ExecutableInfo,Payload\r\n";
+  auto row = [](int n, const std::string& exe) {
+    return std::to_string(n) + ",2024-01-02 03:04:0" + std::to_string(n) +
+           ",1,Microsoft-Windows-Sysmon,Microsoft-Windows-Sysmon/Operational,H" + std::to_string(n) + "," + exe +
+           ",\"{\"\"EventData\"\":{\"\"Data\"\":{\"\"@Name\"\":\"\"Image\"\",\"\"#text\"\":\"\"a.exe\"\"}}}\"\r\n";
+  };
+  const std::string text = header + row(1, "one") + row(2, "\"broken start") + row(3, "three") +
+                           row(4, "\"two\r\nlines\"") + row(5, "five");
+  for (const std::string& t : {text, text + "6,\"never closed\r\n"}) {
+    TempDir d;
+    CollectSink s;
+    auto stats = read_inputs({d.file("EvtxECmd.csv", t)}, s);
+    ASSERT_EQ(s.events.size(), 4u);
+    EXPECT_EQ(s.events[0].at("Computer"), "H1");
+    EXPECT_EQ(s.events[1].at("Computer"), "H3");
+    EXPECT_EQ(s.events[1].line, 4u);
+    EXPECT_EQ(s.events[2].at("ExecutableInfo"), "two\r\nlines");
+    EXPECT_EQ(s.events[3].at("Computer"), "H5");
+    ASSERT_GE(s.problems.size(), 1u);
+    EXPECT_EQ(s.problems[0].line, 3u);
+    EXPECT_EQ(stats[0].parsed, 4u);
+    EXPECT_EQ(stats[0].rejected, s.problems.size());
+  }
+}
+
 TEST(IoJson, EvtxDumpLayout) {
   std::string text = R"({
   "Event": {

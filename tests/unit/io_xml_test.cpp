@@ -115,6 +115,53 @@ TEST(IoXml, TruncatedRecordReportedAndNextRead) {
   EXPECT_EQ(st.rejected, 1u);
 }
 
+// Found by a new user: text after a cut record (a junk line) went with the record
+// without a word. The error now says how many lines it skipped, up to which line.
+TEST(IoXml, TruncatedRecordSaysWhatItSkipped) {
+  std::string good1 = event_xml("1", "first"), good2 = event_xml("1", "after");
+  std::string cut = event_xml("1", "cut").substr(0, 150);
+  CollectSink s;
+  FileStats st;
+  auto ev = read_text(good1 + "\n" + cut + "\ngarbage line here\n" + good2 + "\n", s, &st);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[1].line, 4u);
+  ASSERT_EQ(s.problems.size(), 1u);
+  EXPECT_EQ(s.problems[0].line, 2u);
+  EXPECT_NE(s.problems[0].what.find("2 lines (169 bytes) skipped up to the next <Event at line 4"), std::string::npos)
+      << s.problems[0].what;
+}
+
+// Found by a new user: a zeroed file (only NUL bytes) passed as "empty input" with exit 0,
+// while the same bytes named .evtx were an error. Events without a readable time are
+// now said per file, at the first of them.
+TEST(IoXml, NulOnlyFileIsAnErrorAndUntimedEventsAreLocated) {
+  {
+    CollectSink s;
+    FileStats st;
+    read_text(std::string(100000, '\0'), s, &st);
+    ASSERT_EQ(s.problems.size(), 1u);
+    EXPECT_FALSE(s.problems[0].warning);
+    EXPECT_NE(s.problems[0].what.find("only NUL bytes"), std::string::npos);
+    EXPECT_TRUE(st.failed);
+  }
+  {
+    CollectSink s;
+    read_text("\n\n", s);
+    ASSERT_EQ(s.problems.size(), 1u);
+    EXPECT_TRUE(s.problems[0].warning);  // an empty file stays a warning
+  }
+  CollectSink s;
+  s.keep_time_warnings = true;
+  auto ev = read_text(event_xml("1", "a") + "\n" + event_xml("1", "b", "notatime") + "\n" +
+                          event_xml("1", "c", "bad") + "\n",
+                      s);
+  ASSERT_EQ(ev.size(), 3u);
+  ASSERT_EQ(s.problems.size(), 1u);
+  EXPECT_TRUE(s.problems[0].warning);
+  EXPECT_EQ(s.problems[0].line, 2u);
+  EXPECT_NE(s.problems[0].what.find("2 event(s) with no readable time"), std::string::npos) << s.problems[0].what;
+}
+
 TEST(IoXml, TruncatedAtEndGarbageAndMissingEventId) {
   std::string no_id = kHead + "<System><Computer>A</Computer></System></Event>";
   std::string text = event_xml("1", "ok") + "\nthis is not xml\nnor this\n" + no_id + "\n" +
