@@ -554,6 +554,7 @@ static std::unique_ptr<Node> build(const spl::Expr& e, FieldResolver& fields, in
     case ExprKind::Not: n->kind = K::Not, kids(); break;
     case ExprKind::Negate: n->kind = K::Neg, kids(); break;
     case ExprKind::In: n->kind = K::In, kids(); break;
+    case ExprKind::Subsearch: throw spl::Error("a [subsearch] is not allowed in an eval expression", e.span.begin);
     case ExprKind::Compare:
     case ExprKind::Binary: {
       const std::string& op = e.text;
