@@ -23,6 +23,26 @@ namespace splinter::exec {
 
 using spl::CommandKind;
 
+// span=<int><unit> for the s/m/h/d timescales, in microseconds (bucketing works in
+// the microseconds _time is carried in).
+int64_t parse_span(const std::string& s, size_t pos) {
+  size_t i = 0;
+  while (i < s.size() && isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  if (i > 12) throw spl::Error("span \"" + s + "\" is too long", pos);
+  int64_t n = i ? std::stoll(s.substr(0, i)) : 1;
+  std::string unit = to_lower(s.substr(i));
+  int64_t seconds;
+  if (unit.empty() || unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds") seconds = 1;
+  else if (unit == "m" || unit == "min" || unit == "mins" || unit == "minute" || unit == "minutes") seconds = 60;
+  else if (unit == "h" || unit == "hr" || unit == "hrs" || unit == "hour" || unit == "hours") seconds = 3600;
+  else if (unit == "d" || unit == "day" || unit == "days") seconds = 86400;
+  else throw spl::Error("unsupported span \"" + s + "\"", pos);
+  if (n <= 0) throw spl::Error("span \"" + s + "\" must be positive", pos);
+  // Past about 285,000 years the microseconds would not fit an int64.
+  if (n > 9'000'000'000'000 / seconds) throw spl::Error("span \"" + s + "\" is too long", pos);
+  return n * seconds * 1'000'000;
+}
+
 namespace {
 
 // Resolves "Processes.process" style names against a dataset; the inherited _time,
@@ -55,26 +75,6 @@ class DatasetFields : public FieldResolver {
   std::string prefix_;
   std::vector<std::string>& warnings_;
 };
-
-// span=<int><unit> for the s/m/h/d timescales, in microseconds (bucketing works in
-// the microseconds _time is carried in).
-int64_t parse_span(const std::string& s, size_t pos) {
-  size_t i = 0;
-  while (i < s.size() && isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  if (i > 12) throw spl::Error("span \"" + s + "\" is too long", pos);
-  int64_t n = i ? std::stoll(s.substr(0, i)) : 1;
-  std::string unit = to_lower(s.substr(i));
-  int64_t seconds;
-  if (unit.empty() || unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds") seconds = 1;
-  else if (unit == "m" || unit == "min" || unit == "mins" || unit == "minute" || unit == "minutes") seconds = 60;
-  else if (unit == "h" || unit == "hr" || unit == "hrs" || unit == "hour" || unit == "hours") seconds = 3600;
-  else if (unit == "d" || unit == "day" || unit == "days") seconds = 86400;
-  else throw spl::Error("unsupported span \"" + s + "\"", pos);
-  if (n <= 0) throw spl::Error("span \"" + s + "\" must be positive", pos);
-  // Past about 285,000 years the microseconds would not fit an int64.
-  if (n > 9'000'000'000'000 / seconds) throw spl::Error("span \"" + s + "\" is too long", pos);
-  return n * seconds * 1'000'000;
-}
 
 std::vector<AggSpec> compile_aggs(const std::vector<spl::Aggregation>& aggs, FieldResolver& fields) {
   std::vector<AggSpec> out;
@@ -1649,6 +1649,7 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
         else if (c.name == "replace") plan->ops.push_back(make_replace(a, args_pos));
         else if (c.name == "addtotals") plan->ops.push_back(make_addtotals(a, args_pos));
         else if (c.name == "foreach") plan->ops.push_back(std::make_unique<ForeachOp>(a, args_pos, *plan, lookups));
+        else if (c.name == "transaction") plan->ops.push_back(make_transaction(a, args_pos));
         else if (c.name == "appendpipe") plan->ops.push_back(std::make_unique<AppendpipeOp>(a, args_pos, *plan, lookups));
         else if (c.name == "inputlookup") {
           Inputlookup il = read_inputlookup(a, args_pos, lookups);
