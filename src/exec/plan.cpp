@@ -80,7 +80,7 @@ std::vector<AggSpec> compile_aggs(const std::vector<spl::Aggregation>& aggs, Fie
   std::vector<AggSpec> out;
   for (auto& a : aggs) {
     AggSpec s;
-    if (!parse_agg_func(a.func, s.func)) throw spl::Error("unsupported aggregation " + a.func + "()", a.span.begin);
+    if (!parse_agg_func(a.func, s.func, s.pct)) throw spl::Error("unsupported aggregation " + a.func + "()", a.span.begin);
     if (a.func.find("eval(") != std::string::npos) throw spl::Error("eval() inside aggregations is not supported", a.span.begin);
     s.field = a.field.empty() ? -1 : fields.resolve(a.field);
     if (s.func != AggFunc::Count && a.field.empty())
