@@ -109,6 +109,7 @@ HuntResult hunt(const HuntOptions& opts) {
     auto& cd = compiled.back();
     if (!cd.plan) continue;
     if (opts.max_groups) cd.plan->group.max_groups = opts.max_groups;
+    if (cd.plan->generated) continue;  // | inputlookup: rows known already, nothing to scan
     const spl::Span sp = cd.pipeline.commands.at(0).span;
     auto [it, fresh] = first_cmd.emplace(cd.expanded.substr(sp.begin, sp.end - sp.begin), scanned);
     if (fresh) {
@@ -141,6 +142,10 @@ HuntResult hunt(const HuntOptions& opts) {
     exec::collect_subplans(*compiled[k].plan, list);
     for (auto* sp : list) {
       if (opts.max_groups) sp->plan->group.max_groups = opts.max_groups;
+      if (sp->plan->generated) {  // | inputlookup: not scanned
+        subs[k].emplace_back(sp, SIZE_MAX);
+        continue;
+      }
       auto [it, fresh] = sub_index.emplace(sp->text, scanned);
       if (fresh) {
         scanner.add(sp->plan.get());
@@ -160,11 +165,41 @@ HuntResult hunt(const HuntOptions& opts) {
   std::vector<uint64_t> scan_hits(scan_plan.size());
   for (size_t x = 0; x < scan_plan.size(); ++x) scan_hits[x] = scan_plan[x]->regex_limit_hits;
 
+  // Computes a subsearch's final rows (once per scanned text) and hands them to sp.
+  auto run_subsearch = [&](exec::SubPlan* sp, size_t idx, exec::Plan& holder, DetectionResult& dr) {
+    if (idx == SIZE_MAX) {  // | inputlookup: rows known since compiling
+      sp->set_rows(exec::run_row_ops(*sp->plan, sp->plan->generated_rows));
+    } else {
+      const exec::Plan& sub = *sp->plan;
+      if (uint64_t d = scanner.dropped(idx))
+        dr.warnings.push_back("results incomplete: " + sp->use + " subsearch: " + std::to_string(d) +
+                              (sub.raw_search ? " matching event(s) not kept, limit of " + std::to_string(sub.max_raw_rows) + " events"
+                                              : " event(s) not aggregated, group limit of " + std::to_string(sub.group.max_groups)) +
+                              " reached");
+      exec::Plan& ran = *scanned_sub.at(idx)->plan;  // sp itself, or the one scanned for an identical text
+      auto cached = sub_rows.find(idx);
+      if (cached == sub_rows.end()) cached = sub_rows.emplace(idx, exec::run_row_ops(ran, scanner.rows(idx))).first;
+      sp->set_rows(cached->second);
+      holder.regex_limit_hits += ran.regex_limit_hits;
+    }
+    if (sp->rows_cut)
+      dr.warnings.push_back("results may be incomplete: " + sp->use + " subsearch returned " +
+                            std::to_string(sp->rows.size() + sp->rows_cut) + " rows; only the first " +
+                            std::to_string(sp->max_rows) + " are used, as in Splunk");
+  };
   for (size_t i = 0; i < compiled.size(); ++i) {
     DetectionResult dr;
     dr.detection = compiled[i].detection;
     if (!compiled[i].plan) {
       dr.error = compiled[i].error;
+    } else if (compiled[i].plan->generated && det_scan[i] == SIZE_MAX) {
+      // | inputlookup ...: its rows were read when compiling.
+      exec::Plan& plan = *compiled[i].plan;
+      dr.warnings = plan.warnings;
+      for (auto& [sp, idx] : subs[i]) run_subsearch(sp, idx, plan, dr);
+      dr.rows = exec::run_row_ops(plan, plan.generated_rows);
+      for (auto& [sp, idx] : subs[i]) sp->rows = {};
+      dr.regex_limit_hits = plan.regex_limit_hits;
     } else {
       const size_t si = det_scan[i];
       dr.warnings = compiled[i].plan->warnings;
@@ -179,23 +214,7 @@ HuntResult hunt(const HuntOptions& opts) {
             (plan.raw_search ? " matching event(s) not kept, limit of " + std::to_string(plan.max_raw_rows) + " events"
                              : " event(s) not aggregated, group limit of " + std::to_string(plan.group.max_groups)) +
             " reached");
-      for (auto& [sp, idx] : subs[i]) {
-        const exec::Plan& sub = *sp->plan;
-        if (uint64_t d = scanner.dropped(idx))
-          dr.warnings.push_back("results incomplete: join subsearch: " + std::to_string(d) +
-                                (sub.raw_search ? " matching event(s) not kept, limit of " + std::to_string(sub.max_raw_rows) + " events"
-                                                : " event(s) not aggregated, group limit of " + std::to_string(sub.group.max_groups)) +
-                                " reached");
-        exec::Plan& ran = *scanned_sub.at(idx)->plan;  // sp itself, or the one scanned for an identical text
-        auto cached = sub_rows.find(idx);
-        if (cached == sub_rows.end()) cached = sub_rows.emplace(idx, exec::run_row_ops(ran, scanner.rows(idx))).first;
-        sp->set_rows(cached->second);
-        if (sp->rows_cut)
-          dr.warnings.push_back("results may be incomplete: join subsearch returned " +
-                                std::to_string(sp->rows.size() + sp->rows_cut) + " rows; only the first " +
-                                std::to_string(exec::SubPlan::kMaxRows) + " are joined, as in Splunk");
-        compiled[i].plan->regex_limit_hits += ran.regex_limit_hits;
-      }
+      for (auto& [sp, idx] : subs[i]) run_subsearch(sp, idx, *compiled[i].plan, dr);
       dr.rows = exec::run_row_ops(*compiled[i].plan, rows_of(si));
       for (auto& [sp, idx] : subs[i]) sp->rows = {};  // only needed while the join ran
       // Splunk warns likewise when a regex exceeds limits.conf's match or depth limit.

@@ -12,16 +12,19 @@
 
 namespace splinter::exec {
 
-enum class AggFunc { Count, Min, Max, Values, Dc, Earliest, Latest, Sum, Avg, List, First, Last, Range, Stdev, Stdevp, Var, Varp };
+enum class AggFunc { Count, Min, Max, Values, Dc, Earliest, Latest, Sum, Avg, List, First, Last, Range, Stdev, Stdevp, Var, Varp, Perc, UpperPerc, Mode };
 
 struct AggSpec {
   AggFunc func = AggFunc::Count;
   int field = -1;       // -1 with Count = count events
   std::string output;   // column name
+  double pct = 50;      // Perc/UpperPerc: the percentile (median = perc50)
 };
 
 // Parses an SPL aggregation name (count, min, dc, distinct_count, ...); false if unknown.
 bool parse_agg_func(const std::string& name, AggFunc& out);
+// Also the percentile forms: median, p<N>, perc<N>, exactperc<N>, upperperc<N> (0 < N <= 100).
+bool parse_agg_func(const std::string& name, AggFunc& out, double& pct);
 
 // Start of the span_us-wide bucket holding time t: buckets are aligned to multiples of
 // the span from the epoch (so to UTC midnight for whole days), and a time before 1970
@@ -74,6 +77,9 @@ class GroupTable {
     std::string str_min, str_max;
     std::set<std::string> distinct;
     std::vector<std::string> list;
+    std::vector<double> nums;                                    // perc, median
+    std::vector<std::pair<std::string, uint64_t>> modes;        // mode: value counts, first-seen order
+    std::unordered_map<std::string, size_t> mode_index;
     int64_t t_first = 0, t_last = 0;
     std::string v_first, v_last;
     bool has_time = false;

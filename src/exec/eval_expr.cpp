@@ -235,6 +235,156 @@ static int hex_digit(char c) {
   return -1;
 }
 
+
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+static void civil_from_days(int64_t z, int64_t& y, int64_t& m, int64_t& d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp + (mp < 10 ? 3 : -9);
+  y = yoe + era * 400 + (m <= 2);
+}
+
+// Splunk's relative time modifier ("-1d@d", "@h", "+30m", "-7d@w1", "now"): offsets
+// ([+|-]<int><unit>, 1 when the number is left out), then an optional @<unit> snap
+// (down to the start of that unit; @w0..@w7 to that weekday, w0/w7 = Sunday) and
+// offsets after it. Decisions: calendar units (mon, q, y) keep the day of month,
+// clamped to the month's length; snapping and calendar arithmetic are in UTC (Splunk
+// uses the user's time zone). False for a modifier it does not understand.
+bool apply_relative_time(double t, std::string_view mod, double& out) {
+  if (mod == "now" || mod.empty()) return out = t, true;
+  int64_t secs = static_cast<int64_t>(std::floor(t));
+  double frac = t - static_cast<double>(secs);
+  auto unit_of = [](std::string_view u, char& kind, int64_t& mult) {
+    static const std::pair<const char*, std::pair<char, int64_t>> units[] = {
+        {"s", {'s', 1}},         {"sec", {'s', 1}},      {"secs", {'s', 1}},       {"second", {'s', 1}},
+        {"seconds", {'s', 1}},   {"m", {'s', 60}},       {"min", {'s', 60}},       {"mins", {'s', 60}},
+        {"minute", {'s', 60}},   {"minutes", {'s', 60}}, {"h", {'s', 3600}},       {"hr", {'s', 3600}},
+        {"hrs", {'s', 3600}},    {"hour", {'s', 3600}},  {"hours", {'s', 3600}},   {"d", {'s', 86400}},
+        {"day", {'s', 86400}},   {"days", {'s', 86400}}, {"w", {'s', 604800}},     {"week", {'s', 604800}},
+        {"weeks", {'s', 604800}}, {"mon", {'M', 1}},     {"month", {'M', 1}},      {"months", {'M', 1}},
+        {"q", {'M', 3}},         {"qtr", {'M', 3}},      {"qtrs", {'M', 3}},       {"quarter", {'M', 3}},
+        {"quarters", {'M', 3}},  {"y", {'M', 12}},       {"yr", {'M', 12}},        {"yrs", {'M', 12}},
+        {"year", {'M', 12}},     {"years", {'M', 12}}};
+    for (auto& [name, km] : units)
+      if (iequals(u, name)) return kind = km.first, mult = km.second, true;
+    return false;
+  };
+  auto add_months = [&](int64_t months) {
+    int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+    int64_t sod = secs - days * 86400, y, m, d;
+    civil_from_days(days, y, m, d);
+    int64_t total = y * 12 + (m - 1) + months;
+    y = total >= 0 ? total / 12 : -((-total + 11) / 12);
+    m = total - y * 12 + 1;
+    static const int kLen[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int64_t len = kLen[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    secs = days_from_civil(y, m, std::min(d, len)) * 86400 + sod;
+  };
+  size_t i = 0;
+  // Offsets until '@' or the end.
+  auto offsets = [&]() -> bool {
+    while (i < mod.size() && mod[i] != '@') {
+      int sign = 1;
+      if (mod[i] == '+' || mod[i] == '-') sign = mod[i++] == '-' ? -1 : 1;
+      else return false;
+      int64_t n = 0;
+      size_t digits = 0;
+      while (i < mod.size() && mod[i] >= '0' && mod[i] <= '9' && digits < 12) n = n * 10 + (mod[i++] - '0'), ++digits;
+      if (!digits) n = 1;
+      size_t u = i;
+      while (i < mod.size() && std::isalpha(static_cast<unsigned char>(mod[i]))) ++i;
+      char kind;
+      int64_t mult;
+      if (!unit_of(mod.substr(u, i - u), kind, mult)) return false;
+      if (kind == 's') secs += sign * n * mult;
+      else add_months(sign * n * mult);
+    }
+    return true;
+  };
+  if (!offsets()) return false;
+  if (i < mod.size() && mod[i] == '@') {
+    ++i;
+    size_t u = i;
+    while (i < mod.size() && std::isalnum(static_cast<unsigned char>(mod[i]))) ++i;
+    std::string_view snap = mod.substr(u, i - u);
+    int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+    frac = 0;
+    if (snap.size() == 2 && (snap[0] == 'w' || snap[0] == 'W') && snap[1] >= '0' && snap[1] <= '7') {
+      const int64_t want = (snap[1] - '0') % 7;           // 0 = Sunday
+      const int64_t dow = ((days % 7) + 7 + 4) % 7;        // 1970-01-01 was a Thursday
+      secs = (days - ((dow - want + 7) % 7)) * 86400;
+    } else {
+      char kind;
+      int64_t mult;
+      if (!unit_of(snap, kind, mult)) return false;
+      if (kind == 's') {
+        if (mult == 604800) {  // @w: the week starts on Sunday
+          const int64_t dow = ((days % 7) + 7 + 4) % 7;
+          secs = (days - dow) * 86400;
+        } else {
+          secs = (secs >= 0 ? secs / mult : -((-secs + mult - 1) / mult)) * mult;
+        }
+      } else {
+        int64_t y, m, d;
+        civil_from_days(days, y, m, d);
+        m = mult == 1 ? m : mult == 3 ? ((m - 1) / 3) * 3 + 1 : 1;
+        secs = days_from_civil(y, m, 1) * 86400;
+      }
+    }
+    if (!offsets()) return false;
+  }
+  out = static_cast<double>(secs) + frac;
+  return true;
+}
+
+
+static bool parse_ipv4(std::string_view s, uint32_t& out) {
+  out = 0;
+  int parts = 0;
+  size_t i = 0;
+  while (parts < 4) {
+    if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
+    uint32_t v = 0;
+    size_t digits = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && digits < 4) v = v * 10 + (s[i++] - '0'), ++digits;
+    if (v > 255 || digits > 3) return false;
+    out = (out << 8) | v;
+    if (++parts < 4) {
+      if (i >= s.size() || s[i] != '.') return false;
+      ++i;
+    }
+  }
+  return i == s.size();
+}
+
+bool cidr_match(std::string_view cidr, std::string_view ip) {
+  uint32_t net, addr;
+  int bits = 32;
+  if (auto slash = cidr.find('/'); slash != std::string_view::npos) {
+    std::string_view b = cidr.substr(slash + 1);
+    if (b.empty() || b.size() > 2 || !std::all_of(b.begin(), b.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+    bits = std::stoi(std::string(b));
+    if (bits > 32) return false;
+    cidr = cidr.substr(0, slash);
+  }
+  if (!parse_ipv4(cidr, net) || !parse_ipv4(ip, addr)) return false;
+  const uint32_t mask = bits == 0 ? 0 : ~uint32_t(0) << (32 - bits);
+  return (net & mask) == (addr & mask);
+}
+
 static const std::map<std::string, FnSpec>& functions() {
   static const std::map<std::string, FnSpec> fns = {
       {"match", {2, 2, [](const Node& n, FieldAccess& f) {
@@ -512,6 +662,21 @@ static const std::map<std::string, FnSpec>& functions() {
          double x;
          return arg(n, f, 0).value.as_number(x) ? val(Value::of(std::ceil(x))) : null();
        }}},
+      // Splunk (eval functions, cidrmatch): true when the IP address is in the subnet; an
+      // address that is not IPv4 (or a null) gives false. Decision: IPv6 is not matched.
+      {"cidrmatch", {2, 2, [](const Node& n, FieldAccess& f) -> R {
+         R c = arg(n, f, 0), ip = arg(n, f, 1);
+         if (is_null(c) || is_null(ip)) return boolean(false);
+         const std::string cs = text_of(c);
+         for (auto& v : mv(ip))
+           if (cidr_match(cs, v)) return boolean(true);
+         return boolean(false);
+       }}},
+      {"relative_time", {2, 2, [](const Node& n, FieldAccess& f) -> R {
+         double t, out;
+         if (!arg(n, f, 0).value.as_number(t)) return null();
+         return apply_relative_time(t, text_of(arg(n, f, 1)), out) ? val(Value::of(out)) : null();
+       }}},
       {"now", {0, 0, [](const Node&, FieldAccess&) { return val(Value::of(static_cast<double>(std::time(nullptr)))); }}},
       {"strftime", {2, 2, [](const Node& n, FieldAccess& f) -> R {
          int64_t t;  // microseconds: exact for _time, whatever the date
@@ -554,6 +719,7 @@ static std::unique_ptr<Node> build(const spl::Expr& e, FieldResolver& fields, in
     case ExprKind::Not: n->kind = K::Not, kids(); break;
     case ExprKind::Negate: n->kind = K::Neg, kids(); break;
     case ExprKind::In: n->kind = K::In, kids(); break;
+    case ExprKind::Subsearch: throw spl::Error("a [subsearch] is not allowed in an eval expression", e.span.begin);
     case ExprKind::Compare:
     case ExprKind::Binary: {
       const std::string& op = e.text;

@@ -4,6 +4,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/value.h"
@@ -36,6 +37,13 @@ class EvalExpr {
  private:
   std::unique_ptr<Node> root_;
 };
+
+// relative_time(t, modifier): t moved by a Splunk relative time modifier ("-1d@d").
+// False when the modifier is not understood (relative_time() then gives null).
+bool apply_relative_time(double t, std::string_view modifier, double& out);
+
+// cidrmatch(cidr, ip): ip (dotted IPv4) inside cidr ("10.0.0.0/8", or one address).
+bool cidr_match(std::string_view cidr, std::string_view ip);
 
 // Names of the eval functions splinter implements (for docs and errors).
 std::vector<std::string> eval_function_names();

@@ -15,12 +15,33 @@
 #include "exec/regex.h"
 #include "exec/row_ops.h"
 #include "exec/structured.h"
+#include "exec/subsearch.h"
 #include "spl/lexer.h"
 #include "spl/parser.h"
 
 namespace splinter::exec {
 
 using spl::CommandKind;
+
+// span=<int><unit> for the s/m/h/d timescales, in microseconds (bucketing works in
+// the microseconds _time is carried in).
+int64_t parse_span(const std::string& s, size_t pos) {
+  size_t i = 0;
+  while (i < s.size() && isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  if (i > 12) throw spl::Error("span \"" + s + "\" is too long", pos);
+  int64_t n = i ? std::stoll(s.substr(0, i)) : 1;
+  std::string unit = to_lower(s.substr(i));
+  int64_t seconds;
+  if (unit.empty() || unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds") seconds = 1;
+  else if (unit == "m" || unit == "min" || unit == "mins" || unit == "minute" || unit == "minutes") seconds = 60;
+  else if (unit == "h" || unit == "hr" || unit == "hrs" || unit == "hour" || unit == "hours") seconds = 3600;
+  else if (unit == "d" || unit == "day" || unit == "days") seconds = 86400;
+  else throw spl::Error("unsupported span \"" + s + "\"", pos);
+  if (n <= 0) throw spl::Error("span \"" + s + "\" must be positive", pos);
+  // Past about 285,000 years the microseconds would not fit an int64.
+  if (n > 9'000'000'000'000 / seconds) throw spl::Error("span \"" + s + "\" is too long", pos);
+  return n * seconds * 1'000'000;
+}
 
 namespace {
 
@@ -55,31 +76,11 @@ class DatasetFields : public FieldResolver {
   std::vector<std::string>& warnings_;
 };
 
-// span=<int><unit> for the s/m/h/d timescales, in microseconds (bucketing works in
-// the microseconds _time is carried in).
-int64_t parse_span(const std::string& s, size_t pos) {
-  size_t i = 0;
-  while (i < s.size() && isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  if (i > 12) throw spl::Error("span \"" + s + "\" is too long", pos);
-  int64_t n = i ? std::stoll(s.substr(0, i)) : 1;
-  std::string unit = to_lower(s.substr(i));
-  int64_t seconds;
-  if (unit.empty() || unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds") seconds = 1;
-  else if (unit == "m" || unit == "min" || unit == "mins" || unit == "minute" || unit == "minutes") seconds = 60;
-  else if (unit == "h" || unit == "hr" || unit == "hrs" || unit == "hour" || unit == "hours") seconds = 3600;
-  else if (unit == "d" || unit == "day" || unit == "days") seconds = 86400;
-  else throw spl::Error("unsupported span \"" + s + "\"", pos);
-  if (n <= 0) throw spl::Error("span \"" + s + "\" must be positive", pos);
-  // Past about 285,000 years the microseconds would not fit an int64.
-  if (n > 9'000'000'000'000 / seconds) throw spl::Error("span \"" + s + "\" is too long", pos);
-  return n * seconds * 1'000'000;
-}
-
 std::vector<AggSpec> compile_aggs(const std::vector<spl::Aggregation>& aggs, FieldResolver& fields) {
   std::vector<AggSpec> out;
   for (auto& a : aggs) {
     AggSpec s;
-    if (!parse_agg_func(a.func, s.func)) throw spl::Error("unsupported aggregation " + a.func + "()", a.span.begin);
+    if (!parse_agg_func(a.func, s.func, s.pct)) throw spl::Error("unsupported aggregation " + a.func + "()", a.span.begin);
     if (a.func.find("eval(") != std::string::npos) throw spl::Error("eval() inside aggregations is not supported", a.span.begin);
     s.field = a.field.empty() ? -1 : fields.resolve(a.field);
     if (s.func != AggFunc::Count && a.field.empty())
@@ -245,10 +246,20 @@ class EvalOp : public RowOp {
   std::vector<std::pair<std::string, EvalExpr>> assigns_;
 };
 
+// search <expr>. A [subsearch] over events in it (subs_, in the order the expression
+// holds them) is formatted into the expression when the command runs, after the
+// subsearch's rows are known; the predicate is then compiled once for the run.
 class SearchOp : public RowOp {
  public:
   explicit SearchOp(const spl::Expr* e) : pred_(SearchPredicate::compile(e, fields_, true)) {}
+  SearchOp(spl::ExprPtr e, std::vector<const SubPlan*> subs) : expr_(std::move(e)), subs_(std::move(subs)) {}
   void run(std::vector<Row>& rows) override {
+    if (expr_) {
+      size_t k = 0;
+      spl::ExprPtr e = substitute(*expr_, k);
+      fields_ = RowFields();
+      pred_ = SearchPredicate::compile(e.get(), fields_, true);
+    }
     if (pred_.match_all()) return;
     std::vector<Row> kept;
     for (auto& row : rows) {
@@ -259,8 +270,32 @@ class SearchOp : public RowOp {
   }
 
  private:
+  spl::ExprPtr substitute(const spl::Expr& e, size_t& k) const {
+    if (e.kind == spl::ExprKind::Subsearch) {
+      const SubPlan* sp = subs_.at(k++);
+      return format_results(sp->rows, sp->max_rows, e);
+    }
+    auto c = std::make_unique<spl::Expr>();
+    c->kind = e.kind, c->text = e.text, c->quoted = e.quoted, c->number = e.number, c->num = e.num;
+    c->case_sensitive = e.case_sensitive, c->whole_term = e.whole_term, c->span = e.span;
+    for (auto& a : e.args) c->args.push_back(substitute(*a, k));
+    return c;
+  }
   RowFields fields_;
   SearchPredicate pred_;
+  spl::ExprPtr expr_;
+  std::vector<const SubPlan*> subs_;
+};
+
+// inputlookup append=true <name> after the first command: the lookup's rows (read when
+// compiling) are added after the current results.
+class InputlookupAppendOp : public RowOp {
+ public:
+  explicit InputlookupAppendOp(std::vector<Row> rows) : rows_(std::move(rows)) {}
+  void run(std::vector<Row>& rows) override { rows.insert(rows.end(), rows_.begin(), rows_.end()); }
+
+ private:
+  std::vector<Row> rows_;
 };
 
 class FieldsOp : public RowOp {
@@ -1367,6 +1402,59 @@ bool RawFields::always_true(std::string_view name) {
   return name == "index" || name == "earliest" || name == "latest" || name == "splunk_server";
 }
 
+namespace {
+
+bool has_subsearch(const spl::Expr* e) {
+  if (!e) return false;
+  if (e->kind == spl::ExprKind::Subsearch) return true;
+  for (auto& a : e->args)
+    if (has_subsearch(a.get())) return true;
+  return false;
+}
+
+void add_warning(Plan& plan, const std::string& w) {
+  if (std::find(plan.warnings.begin(), plan.warnings.end(), w) == plan.warnings.end()) plan.warnings.push_back(w);
+}
+
+// A copy of e where each [subsearch] whose rows are known when compiling (it starts with
+// | inputlookup) is replaced by its formatted rows. A subsearch over events is kept as
+// it is and compiled into a SubPlan of `plan` (appended to `dynamic`, in expression
+// order), to be scanned in the same pass as the search; with dynamic null it is an error
+// (`where` names the place for the message).
+spl::ExprPtr resolve_subsearches(const spl::Expr& e, Plan& plan, const LookupCatalog* lookups,
+                                 std::vector<const SubPlan*>* dynamic, const char* where) {
+  if (e.kind != spl::ExprKind::Subsearch) {
+    auto c = clone_expr(e);
+    c->args.clear();
+    for (auto& a : e.args) c->args.push_back(resolve_subsearches(*a, plan, lookups, dynamic, where));
+    return c;
+  }
+  auto sub = compile_plan(*e.subsearch, lookups);
+  for (auto& w : sub->warnings) add_warning(plan, "subsearch: " + w);
+  if (sub->generated && sub->subplans.empty()) {
+    std::vector<Row> rows = run_row_ops(*sub, sub->generated_rows);
+    if (rows.size() > kSubsearchMaxRows)
+      add_warning(plan, "subsearch returned " + std::to_string(rows.size()) + " rows; only the first " +
+                            std::to_string(kSubsearchMaxRows) + " are used, as in Splunk (limits.conf maxout)");
+    return format_results(rows, kSubsearchMaxRows, e);
+  }
+  if (!dynamic)
+    throw spl::Error(std::string("a subsearch over events is not supported in ") + where +
+                         " (it would need a second pass over the input); a subsearch that starts with "
+                         "| inputlookup is",
+                     e.span.begin);
+  auto sp = std::make_unique<SubPlan>();
+  sp->plan = std::move(sub);
+  sp->text = e.text;
+  sp->use = "search";
+  sp->max_rows = kSubsearchMaxRows;
+  dynamic->push_back(sp.get());
+  plan.subplans.push_back(std::move(sp));
+  return clone_expr(e);
+}
+
+}  // namespace
+
 std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p, const LookupCatalog* lookups) {
   auto plan = std::make_unique<Plan>();
   if (p.commands.empty()) throw spl::Error("empty search", 0);
@@ -1375,12 +1463,69 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p, const LookupCatalog* 
     // A search over raw events: the filter runs in the scan, matching events become
     // rows, and every later command runs on those rows.
     plan->raw_search = true;
-    plan->where = SearchPredicate::compile(first.search.expr.get(), plan->raw_fields, true);
+    if (!has_subsearch(first.search.expr.get())) {
+      plan->where = SearchPredicate::compile(first.search.expr.get(), plan->raw_fields, true);
+      compile_row_ops(p, 1, *plan, lookups);
+      return plan;
+    }
+    // Subsearches over events must be conjuncts of the whole search: the scan keeps the
+    // events that match the rest (candidates), and the first row command keeps those
+    // that also match the subsearches' formatted rows, once they are known. The rows
+    // carry every field of the event, so this is the same filter Splunk applies.
+    std::vector<const SubPlan*> dyn;
+    spl::ExprPtr e = resolve_subsearches(*first.search.expr, *plan, lookups, &dyn, "the first search");
+    std::vector<spl::ExprPtr> rest, subs;
+    if (e->kind == spl::ExprKind::Subsearch) subs.push_back(std::move(e));
+    else if (e->kind == spl::ExprKind::And) {
+      for (auto& a : e->args) (a->kind == spl::ExprKind::Subsearch ? subs : rest).push_back(std::move(a));
+    } else {
+      rest.push_back(std::move(e));
+    }
+    spl::ExprPtr scan;
+    if (rest.size() == 1) scan = std::move(rest[0]);
+    else if (rest.size() > 1) {
+      scan = std::make_unique<spl::Expr>();
+      scan->kind = spl::ExprKind::And;
+      scan->span = first.search.expr->span;
+      scan->args = std::move(rest);
+    }
+    if (scan && has_subsearch(scan.get())) {
+      const spl::Expr* bad = scan.get();
+      while (bad->kind != spl::ExprKind::Subsearch)
+        for (auto& a : bad->args)
+          if (has_subsearch(a.get())) {
+            bad = a.get();
+            break;
+          }
+      throw spl::Error("a subsearch over events is only supported as a term ANDed with the whole first search "
+                       "(not inside OR or NOT)",
+                       bad->span.begin);
+    }
+    plan->where = SearchPredicate::compile(scan.get(), plan->raw_fields, true);
+    if (!subs.empty()) {
+      spl::ExprPtr f;
+      if (subs.size() == 1) f = std::move(subs[0]);
+      else {
+        f = std::make_unique<spl::Expr>();
+        f->kind = spl::ExprKind::And;
+        f->span = first.search.expr->span;
+        f->args = std::move(subs);
+      }
+      plan->ops.push_back(std::make_unique<SearchOp>(std::move(f), std::move(dyn)));
+    } else if (!dyn.empty()) {
+      throw spl::Error("internal: subsearch lost", first.span.begin);
+    }
     compile_row_ops(p, 1, *plan, lookups);
     return plan;
   }
-  if (first.kind == CommandKind::Other && first.name == "search" && first.other.args.find('[') != std::string::npos)
-    throw spl::Error("subsearches ([...]) are not supported", first.span.begin + first.other.args.find('['));
+  if (first.kind == CommandKind::Other && first.name == "inputlookup") {
+    const std::string& a = first.other.args;
+    Inputlookup il = read_inputlookup(a, first.span.end - a.size(), lookups);
+    plan->generated = true;
+    plan->generated_rows = std::move(il.rows);
+    compile_row_ops(p, 1, *plan, lookups);
+    return plan;
+  }
   if (first.kind != CommandKind::Tstats)
     throw spl::Error("searches must start with search terms or | tstats (found \"" + first.name + "\")",
                      first.span.begin);
@@ -1419,7 +1564,12 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p, const LookupCatalog* 
     spl::ExprPtr e = spl::parse_search_expression(c);
     plan->constraints.push_back(SearchPredicate::compile(e.get(), fields, false));
   }
-  plan->where = SearchPredicate::compile(ts.where.get(), fields, false);
+  if (has_subsearch(ts.where.get())) {
+    spl::ExprPtr w = resolve_subsearches(*ts.where, *plan, lookups, nullptr, "tstats where");
+    plan->where = SearchPredicate::compile(w.get(), fields, false);
+  } else {
+    plan->where = SearchPredicate::compile(ts.where.get(), fields, false);
+  }
   plan->group.aggs = compile_aggs(ts.aggregations, fields);
   for (auto& b : ts.by) {
     plan->group.by.push_back(fields.resolve(b));
@@ -1444,7 +1594,15 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
         plan->ops.push_back(std::make_unique<WhereOp>(*c.where.expr));
         break;
       case CommandKind::Eval: plan->ops.push_back(std::make_unique<EvalOp>(c.eval)); break;
-      case CommandKind::Search: plan->ops.push_back(std::make_unique<SearchOp>(c.search.expr.get())); break;
+      case CommandKind::Search:
+        if (has_subsearch(c.search.expr.get())) {
+          std::vector<const SubPlan*> dyn;
+          spl::ExprPtr e = resolve_subsearches(*c.search.expr, *plan, lookups, &dyn, "search");
+          plan->ops.push_back(std::make_unique<SearchOp>(std::move(e), std::move(dyn)));
+        } else {
+          plan->ops.push_back(std::make_unique<SearchOp>(c.search.expr.get()));
+        }
+        break;
       case CommandKind::Table: plan->ops.push_back(std::make_unique<FieldsOp>(c.fields, true)); break;
       case CommandKind::Fields: plan->ops.push_back(std::make_unique<FieldsOp>(c.fields, false)); break;
       case CommandKind::Stats:
@@ -1491,9 +1649,14 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
         else if (c.name == "replace") plan->ops.push_back(make_replace(a, args_pos));
         else if (c.name == "addtotals") plan->ops.push_back(make_addtotals(a, args_pos));
         else if (c.name == "foreach") plan->ops.push_back(std::make_unique<ForeachOp>(a, args_pos, *plan, lookups));
+        else if (c.name == "transaction") plan->ops.push_back(make_transaction(a, args_pos));
         else if (c.name == "appendpipe") plan->ops.push_back(std::make_unique<AppendpipeOp>(a, args_pos, *plan, lookups));
-        else if (c.name == "search" && a.find('[') != std::string::npos)
-          throw spl::Error("subsearches ([...]) are not supported", pos + (c.span.end - c.span.begin - a.size()) + a.find('['));
+        else if (c.name == "inputlookup") {
+          Inputlookup il = read_inputlookup(a, args_pos, lookups);
+          if (!il.append)
+            throw spl::Error("inputlookup after the first command needs append=true (it would replace the results)", pos);
+          plan->ops.push_back(std::make_unique<InputlookupAppendOp>(std::move(il.rows)));
+        }
         else throw spl::Error("command \"" + c.name + "\" is not supported yet", pos);
         break;
       }
@@ -1502,8 +1665,8 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
 }
 
 void SubPlan::set_rows(std::vector<Row> r) {
-  rows_cut = r.size() > kMaxRows ? r.size() - kMaxRows : 0;
-  if (rows_cut) r.resize(kMaxRows);
+  rows_cut = r.size() > max_rows ? r.size() - max_rows : 0;
+  if (rows_cut) r.resize(max_rows);
   rows = std::move(r);
 }
 

@@ -36,20 +36,27 @@ struct Plan;
 // A subsearch (join [...]): its own plan, fed by the same pass over the events as the
 // search that holds it; the engine stores its final rows here before that search's row
 // pipeline runs.
+// Also a subsearch used as search terms (search [...]): its rows are formatted into the
+// filter when that search runs.
 struct SubPlan {
   static constexpr size_t kMaxRows = 50'000;  // Splunk's subsearch result limit for join
   std::unique_ptr<Plan> plan;
   std::string text;  // the subsearch's SPL (macros expanded): equal texts give equal rows
+  std::string use = "join";  // what reads the rows, for warnings: "join", "search"
+  size_t max_rows = kMaxRows;  // search terms: limits.conf [subsearch] maxout, 10,000
   std::vector<Row> rows;
-  size_t rows_cut = 0;  // rows beyond kMaxRows, dropped
-  // Keeps the first kMaxRows rows, as Splunk does.
+  size_t rows_cut = 0;  // rows beyond max_rows, dropped
+  // Keeps the first max_rows rows, as Splunk does.
   void set_rows(std::vector<Row> r);
 };
 
 struct Plan {
-  // Exactly one source: a tstats scan over a CIM dataset, or a raw-event search.
+  // Exactly one source: a tstats scan over a CIM dataset, a raw-event search, or rows
+  // known when compiling (| inputlookup): those are not scanned.
   const cim::Dataset* dataset = nullptr;  // tstats from datamodel=...
   bool raw_search = false;                // leading search over raw events
+  bool generated = false;                 // | inputlookup ...: rows below, no scan
+  std::vector<Row> generated_rows;
   RawFields raw_fields;
   size_t max_raw_rows = 2'000'000;        // memory guard for events kept by a raw search
   SearchPredicate where;

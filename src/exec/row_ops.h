@@ -16,5 +16,9 @@ std::unique_ptr<RowOp> make_xmlkv(const std::string& args, size_t args_pos, std:
 std::unique_ptr<RowOp> make_fromjson(const std::string& args, size_t args_pos);
 std::unique_ptr<RowOp> make_replace(const std::string& args, size_t args_pos);
 std::unique_ptr<RowOp> make_addtotals(const std::string& args, size_t args_pos);
+std::unique_ptr<RowOp> make_transaction(const std::string& args, size_t args_pos);
+
+// span=<int><unit> (s, m, h, d and their long forms) in microseconds; throws spl::Error at pos.
+int64_t parse_span(const std::string& s, size_t pos);
 
 }  // namespace splinter::exec

@@ -128,6 +128,9 @@ int SearchPredicate::build(const spl::Expr& e, FieldResolver& fields, bool allow
       n.field_name = e.args[0]->text;
       for (size_t i = 1; i < e.args.size(); ++i) n.patterns.emplace_back(e.args[i]->text, !e.args[i]->case_sensitive);
       break;
+    case ExprKind::Subsearch:
+      // The compiler substitutes a subsearch's formatted results before compiling.
+      throw spl::Error("subsearches ([...]) are not supported here", e.span.begin);
     case ExprKind::Term:
     case ExprKind::Literal:
       if (e.text == "*") {

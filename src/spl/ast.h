@@ -40,10 +40,14 @@ enum class ExprKind {
   Call,     // text = function name as written (lookup is case-insensitive); args
   Binary,   // text = "+", "-", "*", "/", "%", ".", "=", "==", "!=", "<", "<=", ">", ">=", "LIKE", "XOR"
   Negate,   // unary minus; args = {operand}
+  // Search semantics: a [subsearch] standing for its formatted results; text = the
+  // text between the brackets, subsearch = its parsed pipeline.
+  Subsearch,
 };
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
+struct Pipeline;
 
 struct Expr {
   ExprKind kind = ExprKind::Literal;
@@ -58,6 +62,7 @@ struct Expr {
   bool whole_term = false;
   std::vector<ExprPtr> args;
   Span span;
+  std::shared_ptr<Pipeline> subsearch;  // Subsearch: positions inside point into the whole text
 };
 
 // One aggregation in stats/tstats: func(field) [as alias]. count has an empty field.

@@ -176,6 +176,12 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// Offset of the ']' closing the subsearch '[' at open (quote-aware, nested brackets
+// balance); throws when unclosed.
+size_t subsearch_close(std::string_view text, size_t open, size_t end);
+// Parses text[open+1, close) as its own pipeline, positions pointing into text.
+std::shared_ptr<Pipeline> parse_subsearch(std::string_view text, size_t open, size_t close);
+
 // ---------------------------------------------------------------- search expressions
 
 class SearchParser {
@@ -275,6 +281,15 @@ class SearchParser {
       }
       case Tok::Word:
       case Tok::String: {
+        if (t.kind == Tok::Word && lx_.text()[t.begin] == '[') {
+          // [subsearch]: its formatted results stand here (resolved by the compiler).
+          const size_t close = subsearch_close(lx_.text(), t.begin, lx_.limit());
+          auto x = make(ExprKind::Subsearch, std::string(lx_.text().substr(t.begin + 1, close - t.begin - 1)), t.begin,
+                        close + 1);
+          x->subsearch = parse_subsearch(lx_.text(), t.begin, close);
+          pos_ = close + 1;
+          return x;
+        }
         Token after = peek();
         if (after.kind == Tok::Op) {
           next();
@@ -964,7 +979,6 @@ size_t subsearch_at(std::string_view text, size_t begin, size_t end) {
   return find_unquoted(text, begin, end, [](char c) { return c == '['; });
 }
 
-bool has_subsearch(std::string_view text, size_t begin, size_t end) { return subsearch_at(text, begin, end) != end; }
 
 ExprPtr parse_search_args(std::string_view text, size_t begin, size_t end) {
   SearchParser p(text, begin, end);
@@ -1052,6 +1066,23 @@ void parse_join(std::string_view text, size_t begin, size_t end, size_t name_beg
   if (sb == close) throw Error("empty join subsearch", open);
   c.subsearch_span = mkspan(open + 1, close);
   c.subsearch_text = std::string(text.substr(open + 1, close - open - 1));
+  c.subsearch = parse_subsearch(text, open, close);
+}
+
+size_t subsearch_close(std::string_view text, size_t open, size_t end) {
+  size_t depth = 0;
+  const size_t close = find_unquoted(text, open, end, [&](char ch) {
+    if (ch == '[') ++depth;
+    return ch == ']' && --depth == 0;
+  });
+  if (close == end) throw Error("unterminated '[' subsearch", open);
+  return close;
+}
+
+std::shared_ptr<Pipeline> parse_subsearch(std::string_view text, size_t open, size_t close) {
+  size_t sb = open + 1;
+  while (sb < close && is_space(text[sb])) ++sb;
+  if (sb == close) throw Error("empty subsearch", open);
   // Subsearches nest (each one is parsed over a copy of the text): a few levels at most.
   static thread_local int nesting = 0;
   if (nesting >= 8) throw Error("subsearches nested too deeply (limit 8)", open);
@@ -1061,7 +1092,7 @@ void parse_join(std::string_view text, size_t begin, size_t end, size_t name_beg
   } nest;
   std::string masked(text.size(), ' ');
   masked.replace(open + 1, close - open - 1, text.substr(open + 1, close - open - 1));
-  c.subsearch = std::make_shared<Pipeline>(parse_pipeline(masked));
+  return std::make_shared<Pipeline>(parse_pipeline(masked));
 }
 
 // Commands that produce events themselves; any other first piece is search terms.
@@ -1102,7 +1133,7 @@ Command parse_command(std::string_view text, size_t name_begin, size_t name_end,
     c.kind = CommandKind::Eval;
     if (ab >= ae) throw Error("eval needs an assignment, e.g. eval x=1", name_end);
     parse_eval(text, ab, ae, c.eval);
-  } else if (c.name == "search" && !has_subsearch(text, ab, ae)) {
+  } else if (c.name == "search") {
     c.kind = CommandKind::Search;
     c.search.expr = parse_search_args(text, ab, ae);
     // "search *" matches everything: represent it as no filter at all.
@@ -1157,15 +1188,10 @@ Pipeline parse_pipeline(std::string_view text) {
         c.kind = CommandKind::Search;
         c.name = "search";
         c.span = mkspan(b, e);
-        if (has_subsearch(text, b, e)) {
-          c.kind = CommandKind::Other;
-          c.other.args = std::string(text.substr(b, e - b));
-        } else {
-          c.search.expr = parse_search_args(text, b, e);
-          if (c.search.expr && c.search.expr->kind == ExprKind::Term && c.search.expr->text == "*" &&
-              !c.search.expr->quoted)
-            c.search.expr = nullptr;
-        }
+        c.search.expr = parse_search_args(text, b, e);
+        if (c.search.expr && c.search.expr->kind == ExprKind::Term && c.search.expr->text == "*" &&
+            !c.search.expr->quoted)
+          c.search.expr = nullptr;
         out.commands.push_back(std::move(c));
         continue;
       }
@@ -1241,6 +1267,9 @@ void render(const Expr& e, std::string& out) {
       out += " " + e.text + " ";
       render(*e.args[1], out);
       out += ")";
+      break;
+    case ExprKind::Subsearch:
+      out += "[" + e.text + "]";
       break;
     case ExprKind::Negate:
       out += "(-";

@@ -204,7 +204,7 @@ TEST(OutputExitCodes, QuietStillSaysWhyInputFailed) {
 // not be previewed. It takes --spl too; with neither it is a usage error.
 TEST(OutputExitCodes, ExplainTakesASearch) {
   EXPECT_EQ(run("explain --spl '| tstats count from datamodel=Endpoint.Processes by Processes.dest'").code, 0);
-  EXPECT_EQ(run("explain --spl 'a | transaction x'").code, 4);
+  EXPECT_EQ(run("explain --spl 'a | multikv'").code, 4);
   Outcome o = run("explain");
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.err.find("-d"), std::string::npos) << o.err;

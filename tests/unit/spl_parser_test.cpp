@@ -343,15 +343,28 @@ TEST(SplPipeline, Errors) {
   EXPECT_EQ(error_pos([] { parse_pipeline("a | join x [search b"); }), 11u);
 }
 
-TEST(SplPipeline, SubsearchIsKeptRaw) {
-  // A search's subsearch is kept raw; a join's is parsed (SplJoin tests).
-  auto p = parse_pipeline("a | join x [| tstats count where a=1 | rename a as b] | search c [| inputlookup l]");
+TEST(SplPipeline, SubsearchIsParsedAsASearchTerm) {
+  // A join's subsearch and a search's [subsearch] term are both parsed as pipelines.
+  auto p = parse_pipeline("a | join x [| tstats count where a=1 | rename a as b] | search c [| inputlookup l | fields d]");
   ASSERT_EQ(p.commands.size(), 3u);
   EXPECT_EQ(p.commands[1].kind, CommandKind::Join);
   ASSERT_EQ(p.commands[1].join.subsearch->commands.size(), 2u);
   EXPECT_EQ(p.commands[1].join.subsearch->commands[1].kind, CommandKind::Rename);
-  EXPECT_EQ(p.commands[2].kind, CommandKind::Other);
-  EXPECT_EQ(p.commands[2].name, "search");
+  ASSERT_EQ(p.commands[2].kind, CommandKind::Search);
+  const Expr& e = *p.commands[2].search.expr;
+  ASSERT_EQ(e.kind, ExprKind::And);
+  ASSERT_EQ(e.args.size(), 2u);
+  EXPECT_EQ(e.args[1]->kind, ExprKind::Subsearch);
+  EXPECT_EQ(e.args[1]->text, "| inputlookup l | fields d");
+  ASSERT_TRUE(e.args[1]->subsearch);
+  ASSERT_EQ(e.args[1]->subsearch->commands.size(), 2u);
+  EXPECT_EQ(e.args[1]->subsearch->commands[0].name, "inputlookup");
+  // Positions inside point into the whole text.
+  EXPECT_EQ(e.args[1]->subsearch->commands[1].span.begin, std::string_view("a | join x [| tstats count where a=1 | rename a as b] | search c [| inputlookup l | ").size());
+  // A subsearch right after a value, and an unterminated one.
+  auto q = parse_pipeline("| tstats count where x=1 [|inputlookup l] by y");
+  EXPECT_EQ(q.commands[0].tstats.by.size(), 1u);
+  EXPECT_THROW(parse_pipeline("a [| inputlookup l"), Error);
 }
 
 // Forms seen in security_content that a naive tokenizer gets wrong.
