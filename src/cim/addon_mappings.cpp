@@ -73,7 +73,7 @@ const std::vector<AddonMapping>& addon_mappings() {
        {{"process_path", K::Copy, "SourceImage"},
         {"process_name", K::Basename, "SourceImage"},
         {"process_id", K::Copy, "SourceProcessId"},
-        {"process_guid", K::Copy, "SourceProcessGuid"},
+        {"process_guid", K::Copy, "SourceProcessGUID", "SourceProcessGuid"},  // 10 spells it GUID
         {"user", K::Copy, "SourceUser"}}},
       // Network connection: dest is the far end (coalesce(DestinationHostname,
       // DestinationIp)), as in the CIM Network_Traffic mapping.

@@ -130,6 +130,10 @@ void RawEventCache::compute(int id, Value& out) {
     return;
   }
   // The add-on's search-time field (src_user, object_file_path, ...), then the CIM field.
+  // Decision: an add-on field that is null for this event falls through to the CIM field,
+  // whose source rules carry what newer add-ons give for mapped events (Sysmon 1's
+  // parent_process) and whose fills say "unknown" where Splunk's raw search has null
+  // (src_user of a 4625 whose SubjectUserName is "-"), as before the add-on layer.
   if (const int a = addon_id_[size_t(id)]; a >= 0)
     if (const Value* v = addon_.get(a)) {
       out = *v;
