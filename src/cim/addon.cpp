@@ -71,23 +71,15 @@ void AddonFields::compute(int id) {
   Value& out = values_[size_t(id)];
   out.type = Value::Type::Null;
   const std::string_view field = addon_field_names()[size_t(id)];
-  bool ruled = false;
   // The first mapping (in table order) whose source rules give a value wins; calculations
   // (FillWith, ...) then transform what the rules before them gave.
   for (const AddonMapping* m : maps_)
     for (const FieldRule& r : m->rules) {
       if (r.field != field) continue;
-      ruled = true;
       if (!is_calculation(r.kind) && !out.is_null()) continue;
       apply_rule(r, *e_, *this, out);
     }
-  state_[size_t(id)] = ruled ? 2 : 3;
-}
-
-bool AddonFields::defines(int id) {
-  if (id < 0 || !e_) return false;
-  if (state_[size_t(id)] == 0) compute(id);
-  return state_[size_t(id)] == 2;
+  state_[size_t(id)] = 2;
 }
 
 void AddonFields::defined_ids(std::vector<int>& out) {

@@ -43,9 +43,6 @@ class AddonFields final : public FieldSource {
   AddonFields();
   void reset(const io::Event* e);
   const Value* get(int id);  // an addon_field_id; nullptr when null
-  // Whether some mapping of this event has a rule for the field: its value (null
-  // included) is then the add-on's final word, and the CIM field is not consulted.
-  bool defines(int id);
   const Value* field(std::string_view name) override { return get(addon_field_id(name)); }
   // The ids of the fields that the mappings of this event define (for result rows).
   void defined_ids(std::vector<int>& out);
@@ -57,7 +54,7 @@ class AddonFields final : public FieldSource {
   bool routed_ = false;
   std::vector<const AddonMapping*> maps_;
   std::vector<Value> values_;
-  std::vector<unsigned char> state_;  // 0 = not computed, 1 = computing, 2 = done, 3 = done, no rule
+  std::vector<unsigned char> state_;  // 0 = not computed, 1 = computing, 2 = done
 };
 
 }  // namespace splinter::cim
