@@ -14,7 +14,8 @@ namespace splinter::cim {
 enum class RuleKind {
   Copy,            // first raw field among a, b that is present (and, when b is given, a non-empty)
   CopyNotDash,     // as Copy, but "-" counts as absent (Sysmon OriginalFileName)
-  Basename,        // text after the last '\' or '/' of raw field a
+  Basename,        // text after the last '\' or '/' of raw field a (absent when a is one of the
+                   // ';'-separated values b, e.g. "-")
   Const,           // the constant a
   Lower,           // raw field a in lower case
   DomainUser,      // a if it is already DOMAIN\name, else b\c (4688 Subject fields)
@@ -33,6 +34,19 @@ enum class RuleKind {
   CountOrOne,      // CIM calc: case(isnum(x), x, isnotnull(a), mvcount(a), 1=1, 1)
   MapField,        // CIM calc: CIM field a translated by the table b (a lookup); unlisted -> unchanged
 };
+
+// Splunk_TA_windows' windows_action_lookup: the audit outcome of a Security event from its
+// Keywords (XML: hex; classic text: words), here also as NXLog writes them (signed
+// decimal) and its EventType.
+inline constexpr std::string_view kAuditOutcome =
+    "0x8020000000000000=success;0x8010000000000000=failure;Audit Success=success;Audit Failure=failure;"
+    "-9214364837600034816=success;-9218868437227405312=failure;AUDIT_SUCCESS=success;AUDIT_FAILURE=failure";
+
+// The CIM action of Windows user account management events (4720 created, ...): see the
+// Change mapping in cim/mappings.cpp.
+inline constexpr std::string_view kAccountChangeAction =
+    "4720=created;4722=modified;4723=modified;4724=modified;4725=modified;4726=deleted;4738=modified;"
+    "4740=lockout;4767=unlocked;4794=modified";
 
 struct FieldRule {
   std::string_view field;  // CIM field (without the node prefix)
@@ -101,9 +115,26 @@ class Router {
   std::vector<Entry> entries_;
 };
 
+// Where calculated rules (FillFromField, MapField, NameFromCommand, ...) read the other
+// fields of the same view: a CIM record's dataset fields, or the add-on fields.
+class FieldSource {
+ public:
+  virtual const Value* field(std::string_view name) = 0;
+
+ protected:
+  ~FieldSource() = default;
+};
+
+// Computes one rule into out (record.cpp): source rules fill out from the event,
+// calculated rules transform out or read other fields through src.
+void apply_rule(const FieldRule& r, const io::Event& e, FieldSource& src, Value& out);
+// Whether the rule transforms the value the rules before it gave (a calculation) rather
+// than reading the event.
+bool is_calculation(RuleKind k);
+
 // CIM fields of one event under one mapping, computed on first use and cached, so a
 // field that no loaded detection reads costs nothing.
-class Record {
+class Record final : public FieldSource {
  public:
   void reset(const io::Event* e, const SourceMapping* m, const Dataset* d);
   // nullptr when the field is null (not mapped and not calculated). Takes a
@@ -112,6 +143,7 @@ class Record {
   const Value* get(std::string_view field) { return get(dataset_->field_index(field)); }
   const io::Event& event() const { return *event_; }
   const Dataset& dataset() const { return *dataset_; }
+  const Value* field(std::string_view name) override;  // a CIM field or inherited metadata field
 
  private:
   void compute(int idx);

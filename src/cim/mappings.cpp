@@ -10,13 +10,6 @@ namespace splinter::cim {
 
 using K = RuleKind;
 
-// Splunk_TA_windows' windows_action_lookup: the audit outcome of a Security event from its
-// Keywords (XML: hex; classic text: words), here also as NXLog writes them (signed
-// decimal) and its EventType.
-constexpr std::string_view kAuditOutcome =
-    "0x8020000000000000=success;0x8010000000000000=failure;Audit Success=success;Audit Failure=failure;"
-    "-9214364837600034816=success;-9218868437227405312=failure;AUDIT_SUCCESS=success;AUDIT_FAILURE=failure";
-
 const std::vector<Dataset>& datasets() {
   static const std::vector<Dataset> ds = {
       {"Endpoint.Processes",
@@ -347,9 +340,7 @@ const std::vector<SourceMapping>& source_mappings() {
        {"Security"},
        {"Microsoft-Windows-Security-Auditing"},
        {"4720", "4722", "4723", "4724", "4725", "4726", "4738", "4740", "4767", "4794"},
-       {{"action", K::MapValue, "EventID",
-         "4720=created;4722=modified;4723=modified;4724=modified;4725=modified;4726=deleted;4738=modified;"
-         "4740=lockout;4767=unlocked;4794=modified"},
+       {{"action", K::MapValue, "EventID", kAccountChangeAction},
         {"result", K::MapValue, "EventID",
          "4720=A user account was created;4722=A user account was enabled;"
          "4723=An attempt was made to change an account's password;"

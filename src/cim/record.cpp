@@ -121,13 +121,27 @@ static bool empty_value(const Value& v) {
 }
 
 // A CIM field of the record's dataset, or an inherited metadata field (sourcetype).
-static const Value* cim_field(Record& rec, std::string_view name) {
-  int idx = rec.dataset().field_index(name);
-  if (idx < 0) idx = rec.dataset().metadata_index(name);
-  return rec.get(idx);
+const Value* Record::field(std::string_view name) {
+  int idx = dataset().field_index(name);
+  if (idx < 0) idx = dataset().metadata_index(name);
+  return get(idx);
 }
 
-static void apply(const FieldRule& r, const io::Event& e, Record& rec, Value& out) {
+bool is_calculation(RuleKind k) {
+  switch (k) {
+    case RuleKind::NameFromCommand:
+    case RuleKind::FillUnknown:
+    case RuleKind::LowerOrUnknown:
+    case RuleKind::ZeroIfNotNumber:
+    case RuleKind::FillWith:
+    case RuleKind::FillFromField:
+    case RuleKind::CountOrOne:
+    case RuleKind::MapField: return true;
+    default: return false;
+  }
+}
+
+void apply_rule(const FieldRule& r, const io::Event& e, FieldSource& rec, Value& out) {
   auto set = [&](std::string_view s) {
     out.type = Value::Type::Str;
     out.str.assign(s);
@@ -147,7 +161,7 @@ static void apply(const FieldRule& r, const io::Event& e, Record& rec, Value& ou
       return;
     }
     case RuleKind::Basename:
-      if (const std::string_view* v = e.get(r.a)) set(basename(*v));
+      if (const std::string_view* v = e.get(r.a); v && !in_list(r.b, *v)) set(basename(*v));
       return;
     case RuleKind::Const: set(r.a); return;
     case RuleKind::Lower:
@@ -205,24 +219,24 @@ static void apply(const FieldRule& r, const io::Event& e, Record& rec, Value& ou
       return;
     case RuleKind::FillFromField:
       if (empty_value(out))
-        if (const Value* v = cim_field(rec, r.a); v && !empty_value(*v)) out = *v;
+        if (const Value* v = rec.field(r.a); v && !empty_value(*v)) out = *v;
       return;
     case RuleKind::CountOrOne: {
       double x;
       if (!out.is_null() && out.as_number(x)) return;
-      const Value* v = cim_field(rec, r.a);
+      const Value* v = rec.field(r.a);
       out = Value::of(static_cast<double>(v && v->type == Value::Type::Multi ? v->multi.size() : 1));
       return;
     }
     case RuleKind::MapField: {
-      const Value* v = cim_field(rec, r.a);
+      const Value* v = rec.field(r.a);
       std::string_view to;
       if (v && v->type != Value::Type::Multi && map_lookup(r.b, v->text(), to)) set(to);
       return;
     }
     case RuleKind::NameFromCommand: {
       if (!out.is_null() && !out.str.empty()) return;
-      const Value* cmd = rec.get(r.a);
+      const Value* cmd = rec.field(r.a);
       if (!cmd) return;
       std::string name = name_from_command(cmd->str);
       if (!name.empty()) set(name);
@@ -260,11 +274,11 @@ void Record::compute(int idx) {
   std::string_view field = dataset_->fields[idx];
   for (auto& r : mapping_->rules)
     if (r.field == field) {
-      apply(r, *event_, *this, out);
+      apply_rule(r, *event_, *this, out);
       if (!out.is_null()) break;
     }
   for (auto& r : dataset_->calculated)
-    if (r.field == field) apply(r, *event_, *this, out);
+    if (r.field == field) apply_rule(r, *event_, *this, out);
   state_[idx] = 2;
 }
 

@@ -35,8 +35,9 @@ class RawEventAccess : public FieldAccess {
 
 // The row a matching raw event becomes: raw fields, then Splunk's metadata (_time,
 // host, source, sourcetype: these replace raw fields of the same name, as in search),
-// then the CIM fields that the event does not already carry under the same name.
-Row event_row(const io::Event& e, const Value& time, cim::Record* rec) {
+// then the add-on's fields, then the CIM fields that the event does not already carry
+// under the same name.
+Row event_row(const io::Event& e, const Value& time, cim::AddonFields& addon, cim::Record* rec) {
   Row r;
   r.fields.reserve(e.size() + 24);
   // The row outlives the event: copy names and values out of the event's views.
@@ -48,6 +49,13 @@ Row event_row(const io::Event& e, const Value& time, cim::Record* rec) {
     cim::metadata_value(e, name, v);
     if (v.is_null()) r.erase(name);  // metadata wins over a raw field of the same name
     else r.set(name, std::move(v));
+  }
+  std::vector<int> ids;
+  addon.defined_ids(ids);
+  for (int id : ids) {
+    const std::string_view name = cim::addon_field_names()[size_t(id)];
+    if (r.get(name)) continue;
+    if (const Value* v = addon.get(id)) r.fields.emplace_back(std::string(name), *v);
   }
   if (rec) {
     const auto& d = rec->dataset();
@@ -61,9 +69,10 @@ Row event_row(const io::Event& e, const Value& time, cim::Record* rec) {
 
 }  // namespace
 
-// A raw event seen as Splunk's Windows add-on presents it: its own fields, the
-// metadata fields Splunk adds (source, sourcetype, host, _time) and the CIM fields of
-// the dataset it maps onto (process_name, dest, ...), computed only when asked for.
+// A raw event seen as Splunk presents it: its own fields, the metadata fields Splunk
+// adds (source, sourcetype, host, _time), the add-on's search-time fields (src_user,
+// object_file_path, ...) and the CIM fields of the dataset it maps onto, each computed
+// only when asked for.
 int RawEventCache::intern(const std::string& name) {
   auto [it, fresh] = ids_.emplace(name, static_cast<int>(names_.size()));
   if (fresh) {
@@ -71,6 +80,7 @@ int RawEventCache::intern(const std::string& name) {
     bool meta = false;
     for (std::string_view m : cim::kMetadataFields) meta |= name == m;
     metadata_.push_back(meta);
+    addon_id_.push_back(cim::addon_field_id(name));
   }
   return it->second;
 }
@@ -79,6 +89,7 @@ void RawEventCache::reset(const io::Event* e, const Value& time, cim::Record* re
   e_ = e;
   rec_ = rec;
   time_ = time;
+  addon_.reset(e);
   values_.resize(names_.size());
   done_.assign(names_.size(), 0);
   terms_ready_ = false;
@@ -118,6 +129,16 @@ void RawEventCache::compute(int id, Value& out) {
     out = time_;
     return;
   }
+  // The add-on's search-time field (src_user, object_file_path, ...), then the CIM field.
+  // Decision: an add-on field that is null for this event falls through to the CIM field,
+  // whose source rules carry what newer add-ons give for mapped events (Sysmon 1's
+  // parent_process) and whose fills say "unknown" where Splunk's raw search has null
+  // (src_user of a 4625 whose SubjectUserName is "-"), as before the add-on layer.
+  if (const int a = addon_id_[size_t(id)]; a >= 0)
+    if (const Value* v = addon_.get(a)) {
+      out = *v;
+      return;
+    }
   if (rec_)
     if (const Value* v = rec_->get(rec_->dataset().field_index(name))) out = *v;
 }
@@ -211,7 +232,7 @@ void Scanner::scan_raw(Entry& en, const io::Event& e, const Value& time, cim::Re
     ++en.dropped;
     return;
   }
-  en.raw_rows.push_back(event_row(e, time, rec));
+  en.raw_rows.push_back(event_row(e, time, raw_.addon(), rec));
 }
 
 uint64_t Scanner::dropped(size_t i) const {

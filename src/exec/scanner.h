@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cim/addon.h"
 #include "cim/datamodel.h"
 #include "common/literal_set.h"
 #include "exec/plan.h"
@@ -23,6 +24,7 @@ class RawEventCache {
   void reset(const io::Event* e, const Value& time, cim::Record* rec);  // time: _time, or null
   const Value* get(int id);
   void all_values(std::vector<const Value*>& out);
+  cim::AddonFields& addon() { return addon_; }
 
  private:
   void compute(int id, Value& out);
@@ -33,6 +35,8 @@ class RawEventCache {
   };
   std::unordered_map<std::string, int, NameHash, std::equal_to<>> ids_;
   std::vector<unsigned char> metadata_;  // per id: host/source/sourcetype (never the raw field)
+  std::vector<int> addon_id_;            // per id: cim::addon_field_id, or -1
+  cim::AddonFields addon_;               // the add-on's search-time fields of the event
   std::vector<int> at_;                  // per id: index of the event field, -1 if absent
   bool located_ = false;
   std::vector<std::string> names_;

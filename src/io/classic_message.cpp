@@ -540,6 +540,16 @@ void ClassicMessageParser::parse(std::string_view channel, std::string_view prov
       p = c.next;
     }
     add_new(ev, name, joined ? std::string_view(value_) : value);
+    // Splunk's own key-value extraction of the classic text (wel-col-kv, keys cleaned)
+    // names the same value by its label with '_' for the spaces: "Task Name" -> Task_Name,
+    // "Account Name" -> Account_Name, "Logon ID" -> Logon_ID. ESCU's classic-era searches
+    // read those names. Decision: the first value of a label only (Splunk makes repeated
+    // labels multivalue).
+    if (!sysmon && kv.label.find(' ') != std::string_view::npos) {
+      kv_name_.clear();
+      for (char c : kv.label) kv_name_ += is_alnum(c) ? c : '_';
+      add_new(ev, kv_name_, joined ? std::string_view(value_) : value);
+    }
   }
 }
 

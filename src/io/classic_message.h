@@ -40,6 +40,7 @@ class ClassicMessageParser {
     size_t pos, key;
     long score, next;
   };
+  std::string kv_name_;
   std::string name_;   // a label turned into a field name
   std::string value_;  // a value continued over several lines
   std::vector<std::string_view> order_, seen_;

@@ -33,6 +33,10 @@ enum class Op : uint8_t {
   UserJoin,  // ECS user.domain + "\" + user.name -> User (Winlogbeat 8 only)
   FlatTop,   // NXLog-style flat record: every top-level scalar -> its own name
   EcsCode,   // like EventId, but only in a Winlogbeat document (see windows_doc)
+  Keywords,  // Winlogbeat's keyword names (["Audit Success"]): the first, as the classic
+             // rendering names it (Keywords=Audit Success), which the add-on's lookup reads
+  Outcome,   // ECS event.outcome success/failure -> Keywords "Audit Success"/"Audit Failure",
+             // when no keywords came (Winlogbeat document only)
 };
 
 struct JsonRule {
@@ -75,6 +79,7 @@ constexpr JsonRule kRules[] = {
     {"/winlog/process/thread/id", "ThreadID", Op::Value},
     {"/winlog/activity_id", "ActivityID", Op::Value},
     {"/winlog/related_activity_id", "RelatedActivityID", Op::Value},
+    {"/winlog/keywords", "Keywords", Op::Keywords},
     // Winlogbeat 6
     {"/event_id", "EventID", Op::EventId},
     {"/computer_name", "Computer", Op::Value},
@@ -84,6 +89,7 @@ constexpr JsonRule kRules[] = {
     {"/user/identifier", "UserID", Op::Value},
     {"/process_id", "ProcessID", Op::Value},
     {"/thread_id", "ThreadID", Op::Value},
+    {"/keywords", "Keywords", Op::Keywords},
     // NXLog (im_msvistalog) flat records
     {"/EventID", "EventID", Op::EventId},
     {"/Hostname", "Computer", Op::Value},
@@ -115,6 +121,7 @@ constexpr JsonRule kRules[] = {
     // ECS: Winlogbeat documents whose winlog.event_id an ingest pipeline dropped
     {"/event/code", "EventID", Op::EcsCode},
     {"/event/provider", "ProviderName", Op::Value},
+    {"/event/outcome", "Keywords", Op::Outcome},
     // Event payloads under their own names
     {"/Event/EventData", "", Op::Expand},
     {"/Event/UserData", "", Op::UserData},
@@ -320,6 +327,27 @@ class JsonMapper {
           add_if_absent("EventCode", val_);
         }
         break;
+      case Op::Keywords: {
+        if (ev_->get(r.field)) break;
+        simdjson::dom::array list;
+        if (e.get_array().get(list) == simdjson::SUCCESS) {
+          for (auto item : list)
+            if (text(item, val_) && !val_.empty()) {
+              ev_->add(r.field, val_);
+              break;
+            }
+        } else if (text(e, val_)) {
+          ev_->add(r.field, val_);
+        }
+        break;
+      }
+      case Op::Outcome: {
+        std::string_view o;
+        if (ev_->get(r.field) || !windows_doc(root) || e.get_string().get(o) != simdjson::SUCCESS) break;
+        if (o == "success") ev_->add(r.field, "Audit Success");
+        else if (o == "failure") ev_->add(r.field, "Audit Failure");
+        break;
+      }
       case Op::Expand: expand(e); break;
       case Op::UserData: user_data(e, {}); break;
       case Op::UserJoin: {
