@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 
 namespace splinter::exec {
@@ -64,11 +65,10 @@ void GroupTable::add_key(FieldAccess& f, int64_t time_us, size_t i) {
         return;
       }
       Group g;
-      g.keys = cur_;
       g.states.resize(spec_.aggs.size());
       g.index = by_index_.size();
-      it = groups_.emplace(key_, std::move(g)).first;
-      by_index_.push_back(&it->second);
+      it = groups_.emplace(pool_->intern(key_), std::move(g)).first;
+      by_index_.push_back(&*it);
     }
     hit_.push_back(it->second.index);
     update(it->second, f, time_us);
@@ -108,113 +108,153 @@ void GroupTable::update(Group& g, FieldAccess& f, int64_t time_us) {
     }
     const Value* v = f.get(spec.field);
     if (!v) continue;
-    std::vector<std::string> vals = v->texts();
-    for (auto& text : vals) {
-      ++s.count;
-      double x;
-      bool numeric = v->type == Value::Type::Num ? (x = v->num, true) : parse_number(text, x);
-      switch (spec.func) {
-        case AggFunc::Min:
-        case AggFunc::Max:
-        case AggFunc::Range:
-        case AggFunc::Sum:
-        case AggFunc::Avg:
-        case AggFunc::Stdev:
-        case AggFunc::Stdevp:
-        case AggFunc::Var:
-        case AggFunc::Varp:
-          if (numeric) {
-            ++s.n_num;
-            const double d = x - s.mean;
-            s.mean += d / static_cast<double>(s.n_num);
-            s.m2 += d * (x - s.mean);
-            if (!s.has_num) s.num_min = s.num_max = x;
-            s.num_min = std::min(s.num_min, x);
-            s.num_max = std::max(s.num_max, x);
-            s.sum += x;
-            if (v->type == Value::Type::Num && v->exact_us) {
-              if (!s.has_num) s.us_min = s.us_max = v->us;
-              s.us_min = std::min(s.us_min, v->us);
-              s.us_max = std::max(s.us_max, v->us);
-            } else {
-              s.all_times = false;
-            }
-            s.has_num = true;
-          } else {
-            if (!s.has_str || text < s.str_min) s.str_min = text;
-            if (!s.has_str || text > s.str_max) s.str_max = text;
-            s.has_str = true;
-          }
-          break;
-        case AggFunc::Values:
-        case AggFunc::Dc: s.distinct.insert(text); break;
-        case AggFunc::List:
-          if (s.list.size() < 100) s.list.push_back(text);  // Splunk's list() keeps at most 100 values
-          break;
-        case AggFunc::Earliest:
-        case AggFunc::Latest:
-        case AggFunc::First:
-        case AggFunc::Last:
-          if (!s.has_time || time_us < s.t_first) s.t_first = time_us, s.v_first = text;
-          if (!s.has_time || time_us >= s.t_last) s.t_last = time_us, s.v_last = text;
-          s.has_time = true;
-          break;
-        case AggFunc::Perc:
-        case AggFunc::UpperPerc:
-          if (numeric) s.nums.push_back(x);  // percentiles are over the numeric values
-          break;
-        case AggFunc::Mode: {
-          auto [it, fresh] = s.mode_index.emplace(text, s.modes.size());
-          if (fresh) s.modes.emplace_back(text, 0);
-          ++s.modes[it->second].second;
-          break;
-        }
-        case AggFunc::Count: break;
-      }
+    // Values are read in place: no copy of the event's text per aggregation and event.
+    if (v->type == Value::Type::Multi) {
+      for (const std::string& text : v->multi) update_one(spec, s, *v, text, time_us);
+    } else if (v->type != Value::Type::Null) {
+      update_one(spec, s, *v, v->type == Value::Type::Str ? std::string_view(v->str) : std::string_view(), time_us);
     }
   }
 }
 
+// One value (of v: its text, or v itself when it is a number) into one state.
+void GroupTable::update_one(const AggSpec& spec, State& s, const Value& v, std::string_view text, int64_t time_us) {
+  ++s.count;
+  const bool num_value = v.type == Value::Type::Num;
+  // A number's text is made only for the functions that keep text.
+  auto str = [&]() -> std::string_view {
+    if (!num_value) return text;
+    num_text_ = v.text();
+    return num_text_;
+  };
+  double x = 0;
+  auto numeric = [&] { return num_value ? (x = v.num, true) : parse_number(text, x); };
+  switch (spec.func) {
+    case AggFunc::Min:
+    case AggFunc::Max:
+    case AggFunc::Range:
+    case AggFunc::Sum:
+    case AggFunc::Avg:
+    case AggFunc::Stdev:
+    case AggFunc::Stdevp:
+    case AggFunc::Var:
+    case AggFunc::Varp:
+      if (numeric()) {
+        ++s.n_num;
+        const double d = x - s.mean;
+        s.mean += d / static_cast<double>(s.n_num);
+        s.m2 += d * (x - s.mean);
+        if (!s.has_num) s.num_min = s.num_max = x;
+        s.num_min = std::min(s.num_min, x);
+        s.num_max = std::max(s.num_max, x);
+        s.sum += x;
+        if (num_value && v.exact_us) {
+          if (!s.has_num) s.us_min = s.us_max = v.us;
+          s.us_min = std::min(s.us_min, v.us);
+          s.us_max = std::max(s.us_max, v.us);
+        } else {
+          s.all_times = false;
+        }
+        s.has_num = true;
+      } else {
+        Heavy& h = s.h();
+        if (!s.has_str || text < h.str_min) h.str_min = text;
+        if (!s.has_str || text > h.str_max) h.str_max = text;
+        s.has_str = true;
+      }
+      break;
+    case AggFunc::Values:
+    case AggFunc::Dc: s.h().distinct.emplace(str()); break;
+    case AggFunc::List: {
+      Heavy& h = s.h();
+      if (h.list.size() < 100) h.list.emplace_back(str());  // Splunk's list() keeps at most 100 values
+      break;
+    }
+    case AggFunc::Earliest:
+    case AggFunc::Latest:
+    case AggFunc::First:
+    case AggFunc::Last: {
+      Heavy& h = s.h();
+      if (!s.has_time || time_us < s.t_first) s.t_first = time_us, h.v_first = str();
+      if (!s.has_time || time_us >= s.t_last) s.t_last = time_us, h.v_last = str();
+      s.has_time = true;
+      break;
+    }
+    case AggFunc::Perc:
+    case AggFunc::UpperPerc:
+      if (numeric()) s.h().nums.push_back(x);  // percentiles are over the numeric values
+      break;
+    case AggFunc::Mode: {
+      Heavy& h = s.h();
+      auto [it, fresh] = h.mode_index.emplace(std::string(str()), h.modes.size());
+      if (fresh) h.modes.emplace_back(it->first, 0);
+      ++h.modes[it->second].second;
+      break;
+    }
+    case AggFunc::Count: break;
+  }
+}
+
+// The by-values of a group key, as add_key wrote them.
+std::vector<std::string_view> GroupTable::split_key(std::string_view key) {
+  std::vector<std::string_view> out;
+  while (key.size() >= sizeof(uint32_t)) {
+    uint32_t n;
+    std::memcpy(&n, key.data(), sizeof n);
+    key.remove_prefix(sizeof n);
+    out.push_back(key.substr(0, n));
+    key.remove_prefix(std::min<size_t>(n, key.size()));
+  }
+  return out;
+}
+
 std::vector<Row> GroupTable::rows() const {
   // Splunk returns stats/tstats groups sorted by the by-field values (numbers as numbers).
-  // Keys are parsed as numbers once, not in every comparison.
+  // Keys are cut out and parsed as numbers once, not in every comparison.
   const size_t nk = spec_.by.size();
-  std::vector<double> num(by_index_.size() * nk);
-  std::vector<unsigned char> is_num(by_index_.size() * nk);
-  for (const Group* g : by_index_)
-    for (size_t i = 0; i < nk && i < g->keys.size(); ++i)
-      is_num[g->index * nk + i] = parse_number(g->keys[i], num[g->index * nk + i]);
-  std::vector<const Group*> sorted(by_index_.begin(), by_index_.end());
-  std::stable_sort(sorted.begin(), sorted.end(), [&](const Group* a, const Group* b) {
-    for (size_t i = 0; i < a->keys.size(); ++i) {
-      const std::string &x = a->keys[i], &y = b->keys[i];
+  const size_t ng = by_index_.size();
+  std::vector<std::vector<std::string_view>> keys(ng);
+  std::vector<double> num(ng * nk);
+  std::vector<unsigned char> is_num(ng * nk);
+  for (size_t g = 0; g < ng; ++g) {
+    keys[g] = split_key(by_index_[g]->first);
+    for (size_t i = 0; i < nk && i < keys[g].size(); ++i) is_num[g * nk + i] = parse_number(keys[g][i], num[g * nk + i]);
+  }
+  std::vector<size_t> sorted(ng);
+  for (size_t g = 0; g < ng; ++g) sorted[g] = g;
+  std::stable_sort(sorted.begin(), sorted.end(), [&](size_t a, size_t b) {
+    for (size_t i = 0; i < keys[a].size() && i < keys[b].size(); ++i) {
+      const std::string_view x = keys[a][i], y = keys[b][i];
       if (x == y) continue;
-      const size_t ia = a->index * nk + i, ib = b->index * nk + i;
+      const size_t ia = a * nk + i, ib = b * nk + i;
       if (is_num[ia] && is_num[ib] && num[ia] != num[ib]) return num[ia] < num[ib];
       return x < y;
     }
     return false;
   });
+  std::vector<Row> out;
   // Without a by clause Splunk always returns one row, even over no events (count=0),
   // so "| stats count" can say "none".
-  Group none;
-  if (sorted.empty() && spec_.by_names.empty()) {
+  if (ng == 0 && spec_.by_names.empty()) {
+    Group none;
     none.states.resize(spec_.aggs.size());
-    sorted.push_back(&none);
-  }
-  std::vector<Row> out;
-  out.reserve(sorted.size());
-  for (const Group* gp : sorted) {
-    const Group& g = *gp;
     Row r;
-    for (size_t i = 0; i < g.keys.size(); ++i) {
+    for (size_t a = 0; a < spec_.aggs.size(); ++a) r.fields.emplace_back(spec_.aggs[a].output, result(spec_.aggs[a], none.states[a]));
+    out.push_back(std::move(r));
+    return out;
+  }
+  out.reserve(ng);
+  for (size_t gi : sorted) {
+    const Group& g = by_index_[gi]->second;
+    Row r;
+    for (size_t i = 0; i < keys[gi].size() && i < spec_.by_names.size(); ++i) {
       // _time (a span's bucket start, or the time itself) stays a number, as in Splunk,
       // so the table shows a time and convert ctime(_time) formats it.
       int64_t t;
-      if (spec_.by[i] == spec_.time_field && parse_epoch_us(g.keys[i], t))
+      if (spec_.by[i] == spec_.time_field && parse_epoch_us(keys[gi][i], t))
         r.fields.emplace_back(spec_.by_names[i], Value::of_time_us(t));
       else
-        r.fields.emplace_back(spec_.by_names[i], Value::of(g.keys[i]));
+        r.fields.emplace_back(spec_.by_names[i], Value::of(std::string(keys[gi][i])));
     }
     for (size_t a = 0; a < spec_.aggs.size(); ++a) r.fields.emplace_back(spec_.aggs[a].output, result(spec_.aggs[a], g.states[a]));
     out.push_back(std::move(r));
@@ -224,7 +264,7 @@ std::vector<Row> GroupTable::rows() const {
 
 std::vector<std::pair<std::string, Value>> GroupTable::aggregates(size_t group) const {
   std::vector<std::pair<std::string, Value>> out;
-  const Group& g = *by_index_.at(group);
+  const Group& g = by_index_.at(group)->second;
   for (size_t a = 0; a < spec_.aggs.size(); ++a) out.emplace_back(spec_.aggs[a].output, result(spec_.aggs[a], g.states[a]));
   return out;
 }
@@ -235,12 +275,12 @@ Value GroupTable::result(const AggSpec& spec, const State& s) const {
     case AggFunc::Count: v = Value::of(static_cast<double>(s.count)); break;
     case AggFunc::Min:
       if (s.has_num) v = s.all_times ? Value::of_time_us(s.us_min) : Value::of(s.num_min);
-      else if (s.has_str) v = Value::of(s.str_min);
+      else if (s.has_str) v = Value::of(s.h().str_min);
       break;
     case AggFunc::Max:
       // Splunk: numbers are compared as numbers; strings only when no value is numeric.
       if (s.has_num) v = s.all_times ? Value::of_time_us(s.us_max) : Value::of(s.num_max);
-      else if (s.has_str) v = Value::of(s.str_max);
+      else if (s.has_str) v = Value::of(s.h().str_max);
       break;
     case AggFunc::Range:
       if (s.has_num) v = Value::of(s.num_max - s.num_min);
@@ -266,26 +306,26 @@ Value GroupTable::result(const AggSpec& spec, const State& s) const {
       break;
     }
     case AggFunc::Values:
-      if (!s.distinct.empty()) {
-        v.type = s.distinct.size() == 1 ? Value::Type::Str : Value::Type::Multi;
-        if (s.distinct.size() == 1) v.str = *s.distinct.begin();
-        else v.multi.assign(s.distinct.begin(), s.distinct.end());
+      if (!s.h().distinct.empty()) {
+        v.type = s.h().distinct.size() == 1 ? Value::Type::Str : Value::Type::Multi;
+        if (s.h().distinct.size() == 1) v.str = *s.h().distinct.begin();
+        else v.multi.assign(s.h().distinct.begin(), s.h().distinct.end());
       }
       break;
-    case AggFunc::Dc: v = Value::of(static_cast<double>(s.distinct.size())); break;
+    case AggFunc::Dc: v = Value::of(static_cast<double>(s.h().distinct.size())); break;
     case AggFunc::List:
-      if (!s.list.empty()) {
+      if (!s.h().list.empty()) {
         v.type = Value::Type::Multi;
-        v.multi = s.list;
+        v.multi = s.h().list;
       }
       break;
     case AggFunc::Earliest:
     case AggFunc::First:
-      if (s.has_time) v = Value::of(s.v_first);
+      if (s.has_time) v = Value::of(s.h().v_first);
       break;
     case AggFunc::Latest:
     case AggFunc::Last:
-      if (s.has_time) v = Value::of(s.v_last);
+      if (s.has_time) v = Value::of(s.h().v_last);
       break;
     case AggFunc::Perc:
     case AggFunc::UpperPerc: {
@@ -294,8 +334,8 @@ Value GroupTable::result(const AggSpec& spec, const State& s) const {
       // between the values on either side of it (median of an even count: the mean of the
       // two middle values), upperperc takes the value above it. Exact for any count:
       // Splunk's perc approximates only past 1000 distinct values.
-      if (s.nums.empty()) break;
-      std::vector<double> sorted = s.nums;
+      if (s.h().nums.empty()) break;
+      std::vector<double> sorted = s.h().nums;
       std::sort(sorted.begin(), sorted.end());
       const double rank = spec.pct / 100.0 * static_cast<double>(sorted.size() - 1);
       const size_t lo = static_cast<size_t>(std::floor(rank)), hi = std::min(sorted.size() - 1, lo + 1);
@@ -307,7 +347,7 @@ Value GroupTable::result(const AggSpec& spec, const State& s) const {
     case AggFunc::Mode: {
       // The most frequent value; on a tie the one seen first.
       const std::pair<std::string, uint64_t>* best = nullptr;
-      for (auto& m : s.modes)
+      for (auto& m : s.h().modes)
         if (!best || m.second > best->second) best = &m;
       if (best) v = Value::of(best->first);
       break;

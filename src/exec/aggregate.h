@@ -1,10 +1,13 @@
 // Hash aggregation for tstats and stats: group-by keys -> aggregate states.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/value.h"
@@ -47,9 +50,31 @@ struct GroupSpec {
   size_t max_groups = 5'000'000;         // memory guard: beyond it new groups are dropped and counted
 };
 
+// Group keys shared by the tables of one scan: many detections group the same events by
+// the same fields (ESCU's seven Processes fields), so each distinct key is stored once,
+// however many tables hold a group for it. Addresses of interned keys never change.
+class KeyPool {
+ public:
+  std::string_view intern(std::string_view key) {
+    return *keys_.emplace(key).first;
+  }
+  size_t size() const { return keys_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_set<std::string, Hash, std::equal_to<>> keys_;
+};
+
 class GroupTable {
  public:
-  explicit GroupTable(GroupSpec spec) : spec_(std::move(spec)) {}
+  // pool: where group keys are kept (shared with other tables); null: a pool of its own.
+  explicit GroupTable(GroupSpec spec, KeyPool* pool = nullptr)
+      : spec_(std::move(spec)), pool_(pool ? pool : &own_pool_) {}
+  GroupTable(const GroupTable&) = delete;  // pool_ may point into the table itself
+  GroupTable& operator=(const GroupTable&) = delete;
   // Adds one event/row. `time_us` is its _time in epoch microseconds (for
   // earliest/latest ordering).
   void add(FieldAccess& f, int64_t time_us);
@@ -62,30 +87,41 @@ class GroupTable {
   uint64_t dropped_groups() const { return dropped_; }
 
  private:
-  struct State {
-    uint64_t count = 0;
-    // Numeric values only, for avg/stdev/var (Welford's running mean and sum of squared
-    // deviations: stable where sum and sum of squares would cancel).
-    uint64_t n_num = 0;
-    double mean = 0, m2 = 0;
-    bool has_num = false, has_str = false;
-    double num_min = 0, num_max = 0, sum = 0;
-    // While every number seen is a time: min/max in exact microseconds, which the
-    // doubles above cannot hold for far dates.
-    bool all_times = true;
-    int64_t us_min = 0, us_max = 0;
+  // Per group and aggregation. The scalar part is inline; what only some functions
+  // need (strings, sets, lists) is allocated on first use: a table with a million
+  // groups of `count min(_time) max(_time)` then costs a few dozen bytes per state.
+  struct Heavy {
     std::string str_min, str_max;
     std::set<std::string> distinct;
     std::vector<std::string> list;
     std::vector<double> nums;                                    // perc, median
     std::vector<std::pair<std::string, uint64_t>> modes;        // mode: value counts, first-seen order
     std::unordered_map<std::string, size_t> mode_index;
-    int64_t t_first = 0, t_last = 0;
     std::string v_first, v_last;
-    bool has_time = false;
+  };
+  struct State {
+    uint64_t count = 0;
+    // Numeric values only, for avg/stdev/var (Welford's running mean and sum of squared
+    // deviations: stable where sum and sum of squares would cancel).
+    uint64_t n_num = 0;
+    double mean = 0, m2 = 0;
+    double num_min = 0, num_max = 0, sum = 0;
+    // While every number seen is a time: min/max in exact microseconds, which the
+    // doubles above cannot hold for far dates.
+    int64_t us_min = 0, us_max = 0;
+    int64_t t_first = 0, t_last = 0;
+    bool has_num = false, has_str = false, all_times = true, has_time = false;
+    std::unique_ptr<Heavy> heavy;
+    Heavy& h() {
+      if (!heavy) heavy = std::make_unique<Heavy>();
+      return *heavy;
+    }
+    const Heavy& h() const {
+      static const Heavy kEmpty;
+      return heavy ? *heavy : kEmpty;
+    }
   };
   struct Group {
-    std::vector<std::string> keys;
     std::vector<State> states;
     size_t index = 0;  // first-seen order
   };
@@ -95,14 +131,22 @@ class GroupTable {
   };
   void add_key(FieldAccess& f, int64_t time_us, size_t i);
   void update(Group& g, FieldAccess& f, int64_t time_us);
+  void update_one(const AggSpec& spec, State& s, const Value& v, std::string_view text, int64_t time_us);
+  static std::vector<std::string_view> split_key(std::string_view key);
   Value result(const AggSpec& spec, const State& s) const;
 
   GroupSpec spec_;
-  std::unordered_map<std::string, Group, Hash, std::equal_to<>> groups_;
-  std::vector<const Group*> by_index_;  // groups in first-seen order (map nodes do not move)
+  KeyPool own_pool_;
+  KeyPool* pool_;  // own_pool_ or a scan's shared pool
+  // Key: the by-values, each length-prefixed (so ("a:b","c") and ("a","b:c") differ);
+  // rows() cuts them out again, so they are stored once.
+  using Groups = std::unordered_map<std::string_view, Group, Hash, std::equal_to<>>;
+  Groups groups_;
+  std::vector<Groups::value_type*> by_index_;  // groups in first-seen order (map nodes do not move)
   std::vector<size_t> hit_;
   std::vector<std::string> cur_;    // current by-values while expanding multivalue keys
   std::string key_;
+  std::string num_text_;  // a number's text, for the functions that keep text
   uint64_t dropped_ = 0;
 };
 

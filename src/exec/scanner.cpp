@@ -166,7 +166,7 @@ Scanner::Group* Scanner::group_for(const cim::Dataset* d, bool create) {
 void Scanner::add(Plan* plan) {
   Entry en;
   en.plan = plan;
-  if (!plan->raw_search) en.table = std::make_unique<GroupTable>(plan->group);
+  if (!plan->raw_search) en.table = std::make_unique<GroupTable>(plan->group, &keys_);
   for (auto& n : plan->raw_fields.names) en.raw_map.push_back(raw_.intern(n));
   has_raw_ |= plan->raw_search;
   groups_built_ = false;

@@ -105,6 +105,7 @@ class Scanner {
   cim::Record raw_record_;
   RawEventCache raw_;
   bool has_raw_ = false;
+  KeyPool keys_;  // group keys of every table, each distinct key once
   std::vector<Entry> entries_;
   std::vector<const cim::SourceMapping*> routed_;
   cim::Record record_;
