@@ -1,5 +1,7 @@
 #include "engine/hunt.h"
 
+#include "io/worker_pool.h"
+
 #include <chrono>
 #include <filesystem>
 #include <unordered_map>
@@ -101,7 +103,6 @@ HuntResult hunt(const HuntOptions& opts) {
   // as one: ESCU repeats whole tstats clauses across detections that differ only in the
   // commands after it. det_scan[k]: detection k's scanner index.
   std::vector<size_t> det_scan(selected.size(), SIZE_MAX);
-  std::vector<size_t> scan_users;                   // per scanner index: detections reading it
   std::vector<const exec::Plan*> scan_plan;         // per scanner index: the plan scanned
   std::unordered_map<std::string, size_t> first_cmd;  // first command text -> scanner index
   for (size_t k = 0; k < selected.size(); ++k) {
@@ -114,22 +115,11 @@ HuntResult hunt(const HuntOptions& opts) {
     auto [it, fresh] = first_cmd.emplace(cd.expanded.substr(sp.begin, sp.end - sp.begin), scanned);
     if (fresh) {
       scanner.add(cd.plan.get());
-      scan_users.push_back(0);
       scan_plan.push_back(cd.plan.get());
       ++scanned;
     }
     det_scan[k] = it->second;
-    ++scan_users[it->second];
   }
-  // Rows of a scan that several detections read: computed once, copied to each.
-  std::unordered_map<size_t, std::vector<Row>> shared_rows;
-  auto rows_of = [&](size_t idx) -> std::vector<Row> {
-    if (scan_users[idx] <= 1) return scanner.rows(idx);
-    auto it = shared_rows.find(idx);
-    if (it == shared_rows.end()) it = shared_rows.emplace(idx, scanner.rows(idx)).first;
-    if (--scan_users[idx] == 0) return std::move(it->second);  // the last reader takes them
-    return it->second;
-  };
   // Subsearches read the same single pass over the events; they are added after every
   // detection so that scanner index i is still the i-th detection with a plan. Many
   // detections share a subsearch word for word (the same Network_Traffic or Registry
@@ -187,45 +177,77 @@ HuntResult hunt(const HuntOptions& opts) {
                             std::to_string(sp->rows.size() + sp->rows_cut) + " rows; only the first " +
                             std::to_string(sp->max_rows) + " are used, as in Splunk");
   };
+  // After the pass, each detection's pipeline runs on its scan's rows. Subsearch rows
+  // come first, one detection after the other (identical subsearches share one result).
+  // Then the detections run in parallel, one task per scan: a scan that several
+  // detections share (ESCU repeats whole tstats clauses) makes its rows once, copies
+  // them to all but its last reader, and hands them over to the last. Pipelines of
+  // different detections share nothing they write.
+  std::vector<DetectionResult> results(compiled.size());
   for (size_t i = 0; i < compiled.size(); ++i) {
-    DetectionResult dr;
+    DetectionResult& dr = results[i];
     dr.detection = compiled[i].detection;
     if (!compiled[i].plan) {
       dr.error = compiled[i].error;
-    } else if (compiled[i].plan->generated && det_scan[i] == SIZE_MAX) {
-      // | inputlookup ...: its rows were read when compiling.
-      exec::Plan& plan = *compiled[i].plan;
-      dr.warnings = plan.warnings;
-      for (auto& [sp, idx] : subs[i]) run_subsearch(sp, idx, plan, dr);
-      dr.rows = exec::run_row_ops(plan, plan.generated_rows);
-      for (auto& [sp, idx] : subs[i]) sp->rows = {};
-      dr.regex_limit_hits = plan.regex_limit_hits;
-    } else {
-      const size_t si = det_scan[i];
-      dr.warnings = compiled[i].plan->warnings;
+      continue;
+    }
+    exec::Plan& plan = *compiled[i].plan;
+    dr.warnings = plan.warnings;
+    if (det_scan[i] != SIZE_MAX && scan_plan[det_scan[i]] != &plan)
+      plan.regex_limit_hits = scan_hits[det_scan[i]];  // counted on the plan that was scanned
+    for (auto& [sp, idx] : subs[i]) run_subsearch(sp, idx, plan, dr);
+  }
+  std::vector<std::vector<size_t>> tasks;  // detections per task, in detection order
+  {
+    std::unordered_map<size_t, size_t> task_of_scan;
+    for (size_t i = 0; i < compiled.size(); ++i) {
+      if (!compiled[i].plan) continue;
+      if (det_scan[i] == SIZE_MAX) {  // | inputlookup ...: its rows were read when compiling
+        tasks.push_back({i});
+        continue;
+      }
+      auto [it, fresh] = task_of_scan.emplace(det_scan[i], tasks.size());
+      if (fresh) tasks.emplace_back();
+      tasks[it->second].push_back(i);
+    }
+  }
+  auto finish = [&](size_t i, std::vector<Row> rows) {
+    DetectionResult& dr = results[i];
+    exec::Plan& plan = *compiled[i].plan;
+    dr.rows = exec::run_row_ops(plan, std::move(rows));
+    for (auto& [sp, idx] : subs[i]) sp->rows = {};  // only needed while the pipeline ran
+    // Splunk warns likewise when a regex exceeds limits.conf's match or depth limit.
+    dr.regex_limit_hits = plan.regex_limit_hits;
+    if (det_scan[i] != SIZE_MAX && plan.regex_limit_hits)
+      dr.warnings.push_back("results may be incomplete: " + std::to_string(plan.regex_limit_hits) +
+                            " regular expression match(es) gave up at PCRE2's backtracking limit and counted "
+                            "as no match");
+  };
+  io::parallel_for(tasks.size(), opts.read.threads, [&](size_t t) {
+    const std::vector<size_t>& dets = tasks[t];
+    const size_t first = dets.front();
+    if (det_scan[first] == SIZE_MAX) {
+      finish(first, compiled[first].plan->generated_rows);
+      return;
+    }
+    const size_t si = det_scan[first];
+    for (size_t i : dets) {
+      DetectionResult& dr = results[i];
+      const exec::Plan& plan = *compiled[i].plan;
       dr.matched_events = scanner.matched(si);
       dr.dropped_groups = scanner.dropped(si);
-      // Regex limits hit while scanning were counted on the plan that was scanned.
-      if (scan_plan[si] != compiled[i].plan.get()) compiled[i].plan->regex_limit_hits = scan_hits[si];
-      const exec::Plan& plan = *compiled[i].plan;
       if (dr.dropped_groups)
         dr.warnings.push_back(
             "results incomplete: " + std::to_string(dr.dropped_groups) +
             (plan.raw_search ? " matching event(s) not kept, limit of " + std::to_string(plan.max_raw_rows) + " events"
                              : " event(s) not aggregated, group limit of " + std::to_string(plan.group.max_groups)) +
             " reached");
-      for (auto& [sp, idx] : subs[i]) run_subsearch(sp, idx, *compiled[i].plan, dr);
-      dr.rows = exec::run_row_ops(*compiled[i].plan, rows_of(si));
-      for (auto& [sp, idx] : subs[i]) sp->rows = {};  // only needed while the join ran
-      // Splunk warns likewise when a regex exceeds limits.conf's match or depth limit.
-      dr.regex_limit_hits = plan.regex_limit_hits;
-      if (plan.regex_limit_hits)
-        dr.warnings.push_back("results may be incomplete: " + std::to_string(plan.regex_limit_hits) +
-                              " regular expression match(es) gave up at PCRE2's backtracking limit and counted "
-                              "as no match");
     }
-    res.results.push_back(std::move(dr));
-  }
+    std::vector<Row> rows = scanner.rows(si);
+    for (size_t k = 0; k + 1 < dets.size(); ++k) finish(dets[k], rows);
+    finish(dets.back(), std::move(rows));
+  });
+  res.results = std::move(results);
   res.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return res;
 }

@@ -237,7 +237,7 @@ void Scanner::scan_raw(Entry& en, const io::Event& e, const Value& time, cim::Re
 
 uint64_t Scanner::dropped(size_t i) const {
   const Entry& en = entries_[i];
-  return en.table ? en.table->dropped_groups() : en.dropped;
+  return en.table ? en.table->dropped_groups() : en.dropped;  // (dropped: kept when the table went)
 }
 
 void Scanner::on_event(const io::Event& e) {
@@ -292,7 +292,14 @@ void Scanner::on_event(const io::Event& e) {
 
 std::vector<Row> Scanner::rows(size_t i) {
   Entry& en = entries_[i];
-  if (en.table) return en.table->rows();
+  if (en.table) {
+    // Each scan's rows are taken once: the table goes as soon as they are made, so the
+    // (parallel) pipelines free memory as they go rather than all of it at the end.
+    std::vector<Row> out = en.table->rows();
+    en.dropped = en.table->dropped_groups();
+    en.table.reset();
+    return out;
+  }
   // Splunk hands a search's events on newest first; head, dedup and first/last depend
   // on it. Inputs are read in file order, so sort (stable: equal times keep input order).
   // Each row's time is looked up once, not per comparison; events without one go last.

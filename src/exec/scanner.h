@@ -60,7 +60,8 @@ class Scanner {
   void add(Plan* plan);
   void on_event(const io::Event& e);
   // Rows of plan i before its row pipeline: aggregated (tstats) or events (raw search).
-  // Moves raw-search rows out.
+  // Taken once: raw-search rows are moved out, a tstats table is freed. Calls for
+  // different plans may run on different threads.
   std::vector<Row> rows(size_t i);
   uint64_t matched(size_t i) const { return entries_[i].matched; }
   // Groups (tstats) or events (raw search) dropped by a memory guard for plan i.
@@ -74,7 +75,7 @@ class Scanner {
     std::vector<Row> raw_rows;          // raw-search plans: the matching events
     std::vector<int> raw_map;           // plan field id -> RawEventCache id
     uint64_t matched = 0;
-    uint64_t dropped = 0;               // raw rows beyond plan->max_raw_rows
+    uint64_t dropped = 0;               // raw rows beyond plan->max_raw_rows (groups, once the table is gone)
   };
   // The searches over one dataset, or the raw searches, with an index of their anchors
   // (SearchPredicate::anchors): one hash lookup per anchored field and event picks the
