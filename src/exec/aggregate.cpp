@@ -153,10 +153,25 @@ void GroupTable::update(Group& g, FieldAccess& f, int64_t time_us) {
           break;
         case AggFunc::Earliest:
         case AggFunc::Latest:
-        case AggFunc::First:
-        case AggFunc::Last:
           if (!s.has_time || time_us < s.t_first) s.t_first = time_us, s.v_first = text;
           if (!s.has_time || time_us >= s.t_last) s.t_last = time_us, s.v_last = text;
+          s.has_time = true;
+          break;
+        case AggFunc::First:
+        case AggFunc::Last:
+          // Splunk (Event order functions): first/last are the first and last values in
+          // the order the events reach the command, "not necessarily chronological".
+          // Rows reach stats/eventstats in pipeline order (newest first from a search).
+          // tstats reads events in file order, so there they follow Splunk's search
+          // order instead: first = the newest (equal times: the first read), last = the
+          // oldest (equal times: the last read).
+          if (spec_.input_order) {
+            if (!s.has_time) s.v_first = text;
+            s.v_last = text;
+          } else {
+            if (!s.has_time || time_us > s.t_first) s.t_first = time_us, s.v_first = text;
+            if (!s.has_time || time_us <= s.t_last) s.t_last = time_us, s.v_last = text;
+          }
           s.has_time = true;
           break;
         case AggFunc::Perc:

@@ -340,6 +340,7 @@ GroupSpec stats_group(const spl::StatsCommand& c, RowFields& fields, size_t pos)
   g.aggs = compile_aggs(c.aggregations, fields);
   for (auto& b : c.by) g.by.push_back(fields.resolve(b)), g.by_names.push_back(b);
   g.time_field = fields.resolve("_time");
+  g.input_order = true;
   // "by _time span=1h" bins _time as tstats does (the parser keeps span among the options).
   for (auto& [k, v] : c.options)
     if (k == "span") g.span_us = parse_span(v, c.span_pos ? c.span_pos : pos);
