@@ -3,7 +3,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libpcre2-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev
-      zlib1g-dev libzstd-dev libgtest-dev libevtx-utils zstd)
+      zlib1g-dev libzstd-dev libssl-dev libgtest-dev libevtx-utils zstd)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -23,3 +23,12 @@ std::string format_time(double epoch_seconds, std::string_view fmt);
 inline constexpr std::string_view kSplunkDefaultTimeFormat = "%m/%d/%Y %H:%M:%S";
 
 }  // namespace splinter
+
+namespace splinter {
+// Splunk's strptime(): the time written in `s` by the strftime-style `fmt`, as epoch
+// microseconds. Understands %Y %y %m %d %e %H %I %M %S %p %b %B %h %a %A %j %z %Z %T %F
+// %D %R %s %N %3N %6N %9N %Q %% and literal text (whitespace in fmt matches any run of
+// whitespace). Fields left out default to 1970-01-01 00:00:00; text after the format
+// is ignored. Without %z the time is in the display time zone. False if it does not match.
+bool parse_time_us(std::string_view s, std::string_view fmt, int64_t& out);
+}  // namespace splinter

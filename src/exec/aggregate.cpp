@@ -171,12 +171,29 @@ void GroupTable::update_one(const AggSpec& spec, State& s, const Value& v, std::
       break;
     }
     case AggFunc::Earliest:
-    case AggFunc::Latest:
-    case AggFunc::First:
-    case AggFunc::Last: {
+    case AggFunc::Latest: {
       Heavy& h = s.h();
       if (!s.has_time || time_us < s.t_first) s.t_first = time_us, h.v_first = str();
       if (!s.has_time || time_us >= s.t_last) s.t_last = time_us, h.v_last = str();
+      s.has_time = true;
+      break;
+    }
+    case AggFunc::First:
+    case AggFunc::Last: {
+      // Splunk (Event order functions): first/last are the first and last values in the
+      // order the events reach the command, "not necessarily chronological". Rows reach
+      // stats/eventstats in pipeline order (newest first from a search). tstats reads
+      // events in file order, so there they follow Splunk's search order instead:
+      // first = the newest (equal times: the first read), last = the oldest (equal
+      // times: the last read).
+      Heavy& h = s.h();
+      if (spec_.input_order) {
+        if (!s.has_time) h.v_first = str();
+        h.v_last = str();
+      } else {
+        if (!s.has_time || time_us > s.t_first) s.t_first = time_us, h.v_first = str();
+        if (!s.has_time || time_us <= s.t_last) s.t_last = time_us, h.v_last = str();
+      }
       s.has_time = true;
       break;
     }

@@ -47,6 +47,9 @@ struct GroupSpec {
   // > 0: the by-field time_field is binned to this span, each bucket named by its start
   // (epoch-aligned, so UTC-aligned for s/m/h/d spans).
   int64_t span_us = 0;
+  // first()/last() by the order add() sees rows (stats, eventstats); false: by time,
+  // newest first (tstats, whose events arrive in file order).
+  bool input_order = false;
   size_t max_groups = 5'000'000;         // memory guard: beyond it new groups are dropped and counted
 };
 

@@ -3,13 +3,18 @@
 #include <algorithm>
 #include <cmath>
 #include <charconv>
+#include <climits>
 #include <cstdio>
 #include <ctime>
 #include <functional>
 #include <map>
 
+#include <openssl/evp.h>
+
 #include "common/strings.h"
 #include "common/timefmt.h"
+#include "exec/search_predicate.h"
+#include "spl/parser.h"
 
 namespace splinter::exec {
 
@@ -25,6 +30,7 @@ struct EvalExpr::Node {
   std::vector<std::unique_ptr<Node>> args;
   std::function<R(const Node&, FieldAccess&)> fn;  // Call
   std::shared_ptr<Regex> regex;                    // match()/replace()/mvfind() with a literal pattern
+  std::shared_ptr<SearchPredicate> search;         // searchmatch() of a literal search
   // A pattern computed per row (from a field): the last one compiled, so rows repeating
   // it do not compile it again.
   mutable std::shared_ptr<Regex> row_regex;
@@ -57,6 +63,27 @@ static int compare(const R& a, const R& b, bool& ok) {
   if (a.value.as_number(x) && b.value.as_number(y)) return x < y ? -1 : x > y ? 1 : 0;
   std::string s = text_of(a), t = text_of(b);
   return s < t ? -1 : s > t ? 1 : 0;
+}
+
+// The single values of a result: each value of a multivalue, else the result itself.
+static std::vector<R> singles(const R& r) {
+  if (r.boolean >= 0 || r.value.type != Value::Type::Multi) return {r};
+  std::vector<R> out;
+  out.reserve(r.value.multi.size());
+  for (auto& v : r.value.multi) out.push_back(R{Value::of(v), -1});
+  return out;
+}
+
+// Decision (tests/golden/where_multivalue_any_value.test): an eval/where comparison with a
+// multivalue operand holds when it holds for any one of its values, as search's field=value
+// does; Splunk documents no other rule for eval comparisons on multivalue fields.
+template <typename Test>
+static bool any_pair(const R& a, const R& b, Test test) {
+  if (a.value.type != Value::Type::Multi && b.value.type != Value::Type::Multi) return test(a, b);
+  for (const R& x : singles(a))
+    for (const R& y : singles(b))
+      if (test(x, y)) return true;
+  return false;
 }
 
 // SQL LIKE: % any run, _ one character; case-sensitive like the rest of eval.
@@ -100,28 +127,33 @@ static R eval_node(const Node& n, FieldAccess& f) {
     case K::Cmp: {
       R a = eval_node(*n.args[0], f), b = eval_node(*n.args[1], f);
       if (is_null(a) || is_null(b)) return boolean(false);
-      bool ok;
-      int c = compare(a, b, ok);
       const std::string& op = n.op;
-      if (op == "=" || op == "==") return boolean(c == 0);
-      if (op == "!=") return boolean(c != 0);
-      if (op == "<") return boolean(c < 0);
-      if (op == "<=") return boolean(c <= 0);
-      if (op == ">") return boolean(c > 0);
-      return boolean(c >= 0);
+      return boolean(any_pair(a, b, [&](const R& x, const R& y) {
+        bool ok;
+        const int c = compare(x, y, ok);
+        if (op == "=" || op == "==") return c == 0;
+        if (op == "!=") return c != 0;
+        if (op == "<") return c < 0;
+        if (op == "<=") return c <= 0;
+        if (op == ">") return c > 0;
+        return c >= 0;
+      }));
     }
     case K::Like: {
       R a = eval_node(*n.args[0], f), b = eval_node(*n.args[1], f);
       if (is_null(a) || is_null(b)) return boolean(false);
-      return boolean(like_match(text_of(a), text_of(b)));
+      return boolean(any_pair(a, b, [](const R& x, const R& y) { return like_match(text_of(x), text_of(y)); }));
     }
     case K::In: {
       R a = eval_node(*n.args[0], f);
       if (is_null(a)) return boolean(false);
       for (size_t i = 1; i < n.args.size(); ++i) {
         R b = eval_node(*n.args[i], f);
-        bool ok;
-        if (!is_null(b) && compare(a, b, ok) == 0) return boolean(true);
+        if (!is_null(b) && any_pair(a, b, [](const R& x, const R& y) {
+              bool ok;
+              return compare(x, y, ok) == 0;
+            }))
+          return boolean(true);
       }
       return boolean(false);
     }
@@ -168,10 +200,20 @@ static std::vector<std::string> mv(const R& r) {
   if (r.boolean >= 0) return {text_of(r)};
   return r.value.texts();
 }
-static R string_fn(const Node& n, FieldAccess& f, std::string (*op)(std::string_view)) {
-  R a = arg(n, f, 0);
+// A one-value text function applied to each value of a multivalue (decision,
+// tests/golden/eval_multivalue_per_value.test: upper(m), len(m), trim(m) give one result
+// per value rather than looking at the first value only).
+template <typename Op>
+static R per_value(const R& a, Op op) {
   if (is_null(a)) return null();
-  return val(Value::of(op(text_of(a))));
+  if (a.boolean >= 0 || a.value.type != Value::Type::Multi) return val(op(text_of(a)));
+  Value v;
+  v.type = Value::Type::Multi;
+  for (auto& one : a.value.multi) v.multi.push_back(op(one).text());
+  return val(std::move(v));
+}
+static R string_fn(const Node& n, FieldAccess& f, std::string (*op)(std::string_view)) {
+  return per_value(arg(n, f, 0), [op](std::string_view s) { return Value::of(op(s)); });
 }
 
 // The regex of argument i: the literal compiled with the expression, else the row's
@@ -385,6 +427,272 @@ bool cidr_match(std::string_view cidr, std::string_view ip) {
   return (net & mask) == (addr & mask);
 }
 
+static R trim_fn(const Node& n, FieldAccess& f, bool left, bool right) {
+  std::string chars = " \t";
+  if (n.args.size() == 2) {
+    R c = arg(n, f, 1);
+    if (is_null(c)) return null();
+    chars = text_of(c);
+  }
+  return per_value(arg(n, f, 0), [&](std::string_view s) {
+    size_t b = 0, e = s.size();
+    if (left)
+      while (b < e && chars.find(s[b]) != std::string::npos) ++b;
+    if (right)
+      while (e > b && chars.find(s[e - 1]) != std::string::npos) --e;
+    return Value::of(std::string(s.substr(b, e - b)));
+  });
+}
+
+template <typename Op>
+static R math1(const Node& n, FieldAccess& f, Op op) {
+  double x;
+  if (!arg(n, f, 0).value.as_number(x)) return null();
+  const double r = op(x);
+  return std::isfinite(r) ? val(Value::of(r)) : null();
+}
+
+static R min_max(const Node& n, FieldAccess& f, bool want_max) {
+  bool have_num = false, have_str = false;
+  double best_num = 0;
+  std::string best_str;
+  for (size_t i = 0; i < n.args.size(); ++i) {
+    R a = arg(n, f, i);
+    if (is_null(a)) continue;
+    for (auto& v : mv(a)) {
+      double x;
+      if (parse_number(v, x)) {
+        if (!have_num || (want_max ? x > best_num : x < best_num)) best_num = x;
+        have_num = true;
+      } else {
+        if (!have_str || (want_max ? v > best_str : v < best_str)) best_str = v;
+        have_str = true;
+      }
+    }
+  }
+  // Strings are greater than numbers.
+  if (want_max ? have_str : !have_num && have_str) return val(Value::of(best_str));
+  if (have_num) return val(Value::of(best_num));
+  return null();
+}
+
+// Splunk's type of an argument: "Number", "String", "Boolean", "Multivalue" or "Invalid" (null).
+static std::string type_name(const Node& n, FieldAccess& f) {
+  R a = arg(n, f, 0);
+  if (a.boolean >= 0) return "Boolean";
+  double x;
+  switch (a.value.type) {
+    case Value::Type::Null: return "Invalid";
+    case Value::Type::Num: return "Number";
+    case Value::Type::Multi: return "Multivalue";
+    case Value::Type::Str:
+      // A field's value is typed from its text; a literal or a function's text stays text.
+      return n.args[0]->kind == Node::K::Field && parse_number(a.value.str, x) ? "Number" : "String";
+  }
+  return "Invalid";
+}
+
+static R digest_fn(const Node& n, FieldAccess& f, const EVP_MD* md) {
+  return per_value(arg(n, f, 0), [md](std::string_view s) {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!EVP_Digest(s.data(), s.size(), out, &len, md, nullptr)) return Value();
+    static const char* kHex = "0123456789abcdef";
+    std::string hex;
+    for (unsigned i = 0; i < len; ++i) hex += kHex[out[i] >> 4], hex += kHex[out[i] & 15];
+    return Value::of(std::move(hex));
+  });
+}
+
+// A time span such as "7d", "30m", "2h" in seconds (for mvrange's step).
+static bool span_seconds(std::string_view s, double& out) {
+  size_t i = 0;
+  while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
+  double x;
+  if (!i || !parse_number(s.substr(0, i), x)) return false;
+  std::string u = to_lower(s.substr(i));
+  static const std::pair<const char*, double> units[] = {
+      {"s", 1}, {"sec", 1}, {"secs", 1}, {"m", 60}, {"min", 60}, {"mins", 60}, {"h", 3600}, {"hr", 3600},
+      {"hrs", 3600}, {"d", 86400}, {"day", 86400}, {"days", 86400}, {"w", 604800}, {"week", 604800}, {"weeks", 604800}};
+  for (auto& [name, mult] : units)
+    if (u == name) return out = x * mult, true;
+  return false;
+}
+
+static std::string group_thousands(const std::string& s) {
+  // Commas into the first run of digits (the integer part).
+  size_t b = s.find_first_of("0123456789");
+  if (b == std::string::npos) return s;
+  size_t e = b;
+  while (e < s.size() && s[e] >= '0' && s[e] <= '9') ++e;
+  std::string out = s.substr(0, b);
+  for (size_t i = b; i < e; ++i) {
+    if (i > b && (e - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out + s.substr(e);
+}
+
+static std::string splunk_printf(const std::string& fmt, const std::vector<R>& args) {
+  std::string out;
+  size_t next = 0;
+  auto take = [&]() -> const R* { return next < args.size() ? &args[next++] : nullptr; };
+  auto take_int = [&]() {
+    double x = 0;
+    const R* r = take();
+    if (r) r->value.as_number(x);
+    return static_cast<int>(std::clamp(x, -1000.0, 1000.0));
+  };
+  for (size_t i = 0; i < fmt.size(); ++i) {
+    if (fmt[i] != '%') {
+      out += fmt[i];
+      continue;
+    }
+    size_t j = i + 1;
+    std::string flags;
+    bool thousands = false;
+    while (j < fmt.size() && std::string_view("-+ #0'").find(fmt[j]) != std::string_view::npos) {
+      if (fmt[j] == '\'') thousands = true;
+      else flags += fmt[j];
+      ++j;
+    }
+    std::string width, prec;
+    if (j < fmt.size() && fmt[j] == '*') width = std::to_string(take_int()), ++j;
+    else
+      while (j < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[j])) && width.size() < 4) width += fmt[j++];
+    if (j < fmt.size() && fmt[j] == '.') {
+      prec = ".";
+      ++j;
+      if (j < fmt.size() && fmt[j] == '*') prec += std::to_string(std::max(0, take_int())), ++j;
+      else
+        while (j < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[j])) && prec.size() < 4) prec += fmt[j++];
+    }
+    while (j < fmt.size() && std::string_view("hlLqjzt").find(fmt[j]) != std::string_view::npos) ++j;  // length modifiers
+    if (j >= fmt.size()) {
+      out += fmt.substr(i);
+      break;
+    }
+    const char conv = fmt[j];
+    if (conv == '%') {
+      out += '%';
+      i = j;
+      continue;
+    }
+    if (std::string_view("diuoxXfFeEgGaAsc").find(conv) == std::string_view::npos) {
+      out += fmt.substr(i, j - i + 1);  // not a conversion: kept as written
+      i = j;
+      continue;
+    }
+    i = j;
+    const R* a = take();
+    const std::string spec = "%" + flags + width + prec;
+    char buf[512];
+    std::string piece;
+    double x = 0;
+    const bool numeric = a && !is_null(*a) && a->value.as_number(x);
+    switch (conv) {
+      case 'd':
+      case 'i': {
+        const long long v = std::isfinite(x) ? static_cast<long long>(std::clamp(x, -9.2e18, 9.2e18)) : 0;
+        std::snprintf(buf, sizeof buf, (spec + "lld").c_str(), v);
+        piece = buf;
+        break;
+      }
+      case 'u':
+      case 'o':
+      case 'x':
+      case 'X': {
+        const long long v = std::isfinite(x) ? static_cast<long long>(std::clamp(x, -9.2e18, 9.2e18)) : 0;
+        std::snprintf(buf, sizeof buf, (spec + "ll" + conv).c_str(), static_cast<unsigned long long>(v));
+        piece = buf;
+        break;
+      }
+      case 's': {
+        std::string t = a && !is_null(*a) ? text_of(*a) : "";
+        std::snprintf(buf, sizeof buf, (spec + "s").c_str(), t.c_str());
+        piece = t.size() < 400 ? std::string(buf) : t;
+        break;
+      }
+      case 'c': {
+        std::string t = a && !is_null(*a) ? text_of(*a) : "";
+        const int ch = numeric ? static_cast<int>(x) & 0xFF : (t.empty() ? 0 : static_cast<unsigned char>(t[0]));
+        std::snprintf(buf, sizeof buf, (spec + "c").c_str(), ch);
+        piece = buf;
+        break;
+      }
+      default:
+        std::snprintf(buf, sizeof buf, (spec + conv).c_str(), numeric ? x : 0.0);
+        piece = buf;
+        break;
+    }
+    out += thousands ? group_thousands(piece) : piece;
+  }
+  return out;
+}
+
+// Value and precision of an expression for sigfig(): significant figures of a number as
+// written, and its decimal places.
+struct Sig {
+  double value = 0;
+  int figs = 15, decimals = 15;
+};
+static void sig_from_text(std::string_view t, Sig& s) {
+  std::string_view m = t.substr(0, t.find_first_of("eE"));
+  if (!m.empty() && (m[0] == '-' || m[0] == '+')) m.remove_prefix(1);
+  const size_t dot = m.find('.');
+  s.decimals = dot == std::string_view::npos ? 0 : static_cast<int>(m.size() - dot - 1);
+  std::string digits;
+  for (char c : m)
+    if (c != '.') digits += c;
+  const size_t lead = digits.find_first_not_of('0');
+  if (lead == std::string::npos) {
+    s.figs = 1;
+    return;
+  }
+  std::string sig = digits.substr(lead);
+  // Trailing zeros of a whole number without a decimal point are not significant.
+  if (dot == std::string_view::npos)
+    while (sig.size() > 1 && sig.back() == '0') sig.pop_back();
+  s.figs = static_cast<int>(sig.size());
+}
+static bool sig_of(const Node& n, FieldAccess& f, Sig& s) {
+  using K = Node::K;
+  if (n.kind == K::Arith && (n.op == "+" || n.op == "-" || n.op == "*" || n.op == "/")) {
+    Sig a, b;
+    if (!sig_of(*n.args[0], f, a) || !sig_of(*n.args[1], f, b)) return false;
+    if (n.op == "*" || n.op == "/") {
+      if (n.op == "/" && b.value == 0) return false;
+      s.value = n.op == "*" ? a.value * b.value : a.value / b.value;
+      s.figs = std::min(a.figs, b.figs);
+      s.decimals = 15;
+      // Expressed as decimals: figures left after the integer digits.
+      const int int_digits = s.value == 0 ? 1 : static_cast<int>(std::floor(std::log10(std::fabs(s.value)))) + 1;
+      s.decimals = s.figs - int_digits;
+      return true;
+    }
+    s.value = n.op == "+" ? a.value + b.value : a.value - b.value;
+    s.decimals = std::min(a.decimals, b.decimals);
+    const int int_digits = s.value == 0 ? 1 : static_cast<int>(std::floor(std::log10(std::fabs(s.value)))) + 1;
+    s.figs = int_digits + s.decimals;
+    return true;
+  }
+  if (n.kind == K::Lit && n.lit.type == Value::Type::Num && !n.op.empty()) {
+    s.value = n.lit.num;
+    sig_from_text(n.op, s);  // the literal as written
+    return true;
+  }
+  R r = eval_node(n, f);
+  if (!r.value.as_number(s.value)) return false;
+  if (r.value.type == Value::Type::Str) sig_from_text(trim(r.value.str), s);
+  else sig_from_text(format_number(s.value), s);
+  return true;
+}
+static double round_sig(const Sig& s) {
+  // Round to the place the decimals name (negative: tens, hundreds, ...).
+  const double m = std::pow(10.0, s.decimals);
+  return std::round(s.value * m) / m;
+}
+
 static const std::map<std::string, FnSpec>& functions() {
   static const std::map<std::string, FnSpec> fns = {
       {"match", {2, 2, [](const Node& n, FieldAccess& f) {
@@ -399,7 +707,7 @@ static const std::map<std::string, FnSpec>& functions() {
       {"like", {2, 2, [](const Node& n, FieldAccess& f) {
          R a = arg(n, f, 0), b = arg(n, f, 1);
          if (is_null(a) || is_null(b)) return boolean(false);
-         return boolean(like_match(text_of(a), text_of(b)));
+         return boolean(any_pair(a, b, [](const R& x, const R& y) { return like_match(text_of(x), text_of(y)); }));
        }}},
       {"isnull", {1, 1, [](const Node& n, FieldAccess& f) { return boolean(is_null(arg(n, f, 0))); }}},
       {"isnotnull", {1, 1, [](const Node& n, FieldAccess& f) { return boolean(!is_null(arg(n, f, 0))); }}},
@@ -409,13 +717,12 @@ static const std::map<std::string, FnSpec>& functions() {
       {"lower", {1, 1, [](const Node& n, FieldAccess& f) { return string_fn(n, f, to_lower); }}},
       {"upper", {1, 1, [](const Node& n, FieldAccess& f) { return string_fn(n, f, to_upper); }}},
       {"len", {1, 1, [](const Node& n, FieldAccess& f) {
-         R a = arg(n, f, 0);
-         if (is_null(a)) return null();
          // Characters, not bytes: count UTF-8 lead bytes.
-         std::string s = text_of(a);
-         double c = 0;
-         for (unsigned char ch : s) c += (ch & 0xC0) != 0x80;
-         return val(Value::of(c));
+         return per_value(arg(n, f, 0), [](std::string_view s) {
+           double c = 0;
+           for (unsigned char ch : s) c += (ch & 0xC0) != 0x80;
+           return Value::of(c);
+         });
        }}},
       {"if", {3, 3, [](const Node& n, FieldAccess& f) { return arg(n, f, 0).truthy() ? arg(n, f, 1) : arg(n, f, 2); }}},
       {"case", {2, 1000, [](const Node& n, FieldAccess& f) {
@@ -486,9 +793,11 @@ static const std::map<std::string, FnSpec>& functions() {
          if (a.value.as_number(x)) return val(Value::of(x));
          return null();
        }}},
-      {"trim", {1, 2, [](const Node& n, FieldAccess& f) {
-         return string_fn(n, f, [](std::string_view s) { return std::string(trim(s)); });
-       }}},
+      // Splunk (Text functions): trim(X,Y)/ltrim(X,Y)/rtrim(X,Y) remove the characters in Y
+      // from both ends / the left / the right of X; Y defaults to spaces and tabs.
+      {"trim", {1, 2, [](const Node& n, FieldAccess& f) { return trim_fn(n, f, true, true); }}},
+      {"ltrim", {1, 2, [](const Node& n, FieldAccess& f) { return trim_fn(n, f, true, false); }}},
+      {"rtrim", {1, 2, [](const Node& n, FieldAccess& f) { return trim_fn(n, f, false, true); }}},
       {"replace", {3, 3, [](const Node& n, FieldAccess& f) -> R {
          R a = arg(n, f, 0), r = arg(n, f, 2);
          if (is_null(a) || is_null(r)) return null();
@@ -504,11 +813,18 @@ static const std::map<std::string, FnSpec>& functions() {
          if (is_null(a) || !st.value.as_number(start)) return null();
          if (n.args.size() == 3 && !arg(n, f, 2).value.as_number(len)) return null();
          std::string s = text_of(a);
+         // 1-based; negative counts from the end. Decision (tests/golden/eval_substr_start_zero.test):
+         // a start of 0 (or before the string) is a position before the first character,
+         // which the length still counts, so substr("hello",0,2) is "h".
          long b = static_cast<long>(start);
-         b = b > 0 ? b - 1 : static_cast<long>(s.size()) + b;  // 1-based; negative counts from the end
-         if (b < 0) b = 0;
-         if (static_cast<size_t>(b) >= s.size()) return val(Value::of(std::string()));
-         return val(Value::of(len < 0 ? s.substr(b) : s.substr(b, static_cast<size_t>(len))));
+         long e = len < 0 ? LONG_MAX : b + static_cast<long>(len);  // end, exclusive, in the same positions
+         if (b < 0) {
+           b += static_cast<long>(s.size()) + 1;
+           if (len >= 0) e = b + static_cast<long>(len);
+         }
+         const long first = std::max(b, 1L), last = std::min(e, static_cast<long>(s.size()) + 1);
+         if (first >= last) return val(Value::of(std::string()));
+         return val(Value::of(s.substr(static_cast<size_t>(first - 1), static_cast<size_t>(last - first))));
        }}},
       {"mvcount", {1, 1, [](const Node& n, FieldAccess& f) {
          R a = arg(n, f, 0);
@@ -683,6 +999,135 @@ static const std::map<std::string, FnSpec>& functions() {
          if (!arg(n, f, 0).value.as_time_us(t)) return null();
          return val(Value::of(format_time_us(t, text_of(arg(n, f, 1)))));
        }}},
+      // strptime(<str>, <format>): the time the text holds, read by the format, as epoch
+      // seconds; null when the text does not match.
+      {"strptime", {2, 2, [](const Node& n, FieldAccess& f) -> R {
+         R a = arg(n, f, 0), fmt = arg(n, f, 1);
+         int64_t us;
+         if (is_null(a) || is_null(fmt) || !parse_time_us(text_of(a), text_of(fmt), us)) return null();
+         return val(Value::of_time_us(us));
+       }}},
+      {"ceil", {1, 1, [](const Node& n, FieldAccess& f) { return math1(n, f, [](double x) { return std::ceil(x); }); }}},
+      {"sqrt", {1, 1, [](const Node& n, FieldAccess& f) { return math1(n, f, [](double x) { return std::sqrt(x); }); }}},
+      {"exp", {1, 1, [](const Node& n, FieldAccess& f) { return math1(n, f, [](double x) { return std::exp(x); }); }}},
+      {"ln", {1, 1, [](const Node& n, FieldAccess& f) { return math1(n, f, [](double x) { return std::log(x); }); }}},
+      // log(<num>[, <base>]): the base defaults to 10.
+      {"log", {1, 2, [](const Node& n, FieldAccess& f) -> R {
+         double x, b = 10;
+         if (!arg(n, f, 0).value.as_number(x)) return null();
+         if (n.args.size() == 2 && !arg(n, f, 1).value.as_number(b)) return null();
+         const double r = std::log(x) / std::log(b);
+         return std::isfinite(r) ? val(Value::of(r)) : null();
+       }}},
+      {"pi", {0, 0, [](const Node&, FieldAccess&) { return val(Value::of(M_PI)); }}},
+      {"sin", {1, 1, [](const Node& n, FieldAccess& f) { return math1(n, f, [](double x) { return std::sin(x); }); }}},
+      {"cos", {1, 1, [](const Node& n, FieldAccess& f) { return math1(n, f, [](double x) { return std::cos(x); }); }}},
+      {"tan", {1, 1, [](const Node& n, FieldAccess& f) { return math1(n, f, [](double x) { return std::tan(x); }); }}},
+      {"asin", {1, 1, [](const Node& n, FieldAccess& f) { return math1(n, f, [](double x) { return std::asin(x); }); }}},
+      {"acos", {1, 1, [](const Node& n, FieldAccess& f) { return math1(n, f, [](double x) { return std::acos(x); }); }}},
+      {"atan", {1, 1, [](const Node& n, FieldAccess& f) { return math1(n, f, [](double x) { return std::atan(x); }); }}},
+      {"atan2", {2, 2, [](const Node& n, FieldAccess& f) -> R {
+         double y, x;
+         if (!arg(n, f, 0).value.as_number(y) || !arg(n, f, 1).value.as_number(x)) return null();
+         return val(Value::of(std::atan2(y, x)));
+       }}},
+      {"hypot", {2, 2, [](const Node& n, FieldAccess& f) -> R {
+         double x, y;
+         if (!arg(n, f, 0).value.as_number(x) || !arg(n, f, 1).value.as_number(y)) return null();
+         return val(Value::of(std::hypot(x, y)));
+       }}},
+      // exact(<expr>): Splunk's full-precision arithmetic; splinter's is always double precision.
+      {"exact", {1, 1, [](const Node& n, FieldAccess& f) { return arg(n, f, 0); }}},
+      // min/max(<values>...): over every value of every argument; numbers compare as numbers
+      // and are less than strings, strings compare lexicographically (Statistical eval functions).
+      {"min", {1, 1000, [](const Node& n, FieldAccess& f) { return min_max(n, f, false); }}},
+      {"max", {1, 1000, [](const Node& n, FieldAccess& f) { return min_max(n, f, true); }}},
+      // nullif(X, Y): X, or null when X equals Y.
+      {"nullif", {2, 2, [](const Node& n, FieldAccess& f) -> R {
+         R a = arg(n, f, 0), b = arg(n, f, 1);
+         bool ok;
+         if (!is_null(a) && !is_null(b) && compare(a, b, ok) == 0) return null();
+         return a;
+       }}},
+      // validate(<cond>, <value>, ...): the value paired with the first condition that is
+      // false; null when all hold.
+      {"validate", {2, 1000, [](const Node& n, FieldAccess& f) -> R {
+         if (n.args.size() % 2) return null();
+         for (size_t i = 0; i + 1 < n.args.size(); i += 2)
+           if (!arg(n, f, i).truthy()) return arg(n, f, i + 1);
+         return null();
+       }}},
+      // in(<value>, <list>...): true when the value (any value of a multivalue) equals one in the list.
+      {"in", {2, 1000, [](const Node& n, FieldAccess& f) -> R {
+         R a = arg(n, f, 0);
+         if (is_null(a)) return boolean(false);
+         for (size_t i = 1; i < n.args.size(); ++i) {
+           R b = arg(n, f, i);
+           if (!is_null(b) && any_pair(a, b, [](const R& x, const R& y) {
+                 bool ok;
+                 return compare(x, y, ok) == 0;
+               }))
+             return boolean(true);
+         }
+         return boolean(false);
+       }}},
+      // Type tests (Informational functions). A field's text that reads as a number is a
+      // number (Splunk types field values); a quoted literal and text functions' results are strings.
+      {"isnum", {1, 1, [](const Node& n, FieldAccess& f) { return boolean(type_name(n, f) == "Number"); }}},
+      {"isint", {1, 1, [](const Node& n, FieldAccess& f) -> R {
+         if (type_name(n, f) != "Number") return boolean(false);
+         double x;
+         return boolean(arg(n, f, 0).value.as_number(x) && std::isfinite(x) && x == std::floor(x));
+       }}},
+      {"isstr", {1, 1, [](const Node& n, FieldAccess& f) { return boolean(type_name(n, f) == "String"); }}},
+      {"isbool", {1, 1, [](const Node& n, FieldAccess& f) { return boolean(type_name(n, f) == "Boolean"); }}},
+      {"typeof", {1, 1, [](const Node& n, FieldAccess& f) { return val(Value::of(type_name(n, f))); }}},
+      {"md5", {1, 1, [](const Node& n, FieldAccess& f) { return digest_fn(n, f, EVP_md5()); }}},
+      {"sha1", {1, 1, [](const Node& n, FieldAccess& f) { return digest_fn(n, f, EVP_sha1()); }}},
+      {"sha256", {1, 1, [](const Node& n, FieldAccess& f) { return digest_fn(n, f, EVP_sha256()); }}},
+      {"sha512", {1, 1, [](const Node& n, FieldAccess& f) { return digest_fn(n, f, EVP_sha512()); }}},
+      // mvsort(<mv>): the values sorted lexicographically (numbers as text, as Splunk does).
+      {"mvsort", {1, 1, [](const Node& n, FieldAccess& f) -> R {
+         auto vs = mv(arg(n, f, 0));
+         std::sort(vs.begin(), vs.end());
+         return mv_result(std::move(vs));
+       }}},
+      // mvrange(<start>, <end>[, <step>]): start, start+step, ... below end (end excluded);
+      // the step is a number (default 1) or a time span such as "7d".
+      {"mvrange", {2, 3, [](const Node& n, FieldAccess& f) -> R {
+         double a, b, step = 1;
+         if (!arg(n, f, 0).value.as_number(a) || !arg(n, f, 1).value.as_number(b)) return null();
+         if (n.args.size() == 3) {
+           R st = arg(n, f, 2);
+           if (!st.value.as_number(step) && !span_seconds(text_of(st), step)) return null();
+         }
+         if (!(step != 0) || !std::isfinite(step) || (b - a) / step > 100000) return null();  // at most 100000 values
+         std::vector<std::string> out;
+         for (double x = a; step > 0 ? x < b : x > b; x += step) out.push_back(format_number(x));
+         return mv_result(std::move(out));
+       }}},
+      // printf(<format>, <args>...): C-style conversions %d %i %u %o %x %X %f %F %e %E %g %G
+      // %a %A %s %c %%, with flags (- + space # 0 '), width and precision (also *).
+      {"printf", {1, 1000, [](const Node& n, FieldAccess& f) -> R {
+         R fmt = arg(n, f, 0);
+         if (is_null(fmt)) return null();
+         std::vector<R> args;
+         for (size_t i = 1; i < n.args.size(); ++i) args.push_back(arg(n, f, i));
+         return val(Value::of(splunk_printf(text_of(fmt), args)));
+       }}},
+      // urlencode is not a Splunk eval function; splinter has urldecode only.
+      // searchmatch(<search>): true when the row matches the search string (search
+      // semantics: case-insensitive, wildcards). The search must be a literal.
+      {"searchmatch", {1, 1, [](const Node& n, FieldAccess& f) -> R {
+         return boolean(n.search && n.search->matches(f));
+       }}},
+      // sigfig(<num>): rounded to the significant figures of the operands of its
+      // arithmetic: * and / keep the fewest significant figures, + and - the fewest decimals.
+      {"sigfig", {1, 1, [](const Node& n, FieldAccess& f) -> R {
+         Sig s;
+         if (!sig_of(*n.args[0], f, s) || !std::isfinite(s.value)) return null();
+         return val(Value::of(round_sig(s)));
+       }}},
   };
   return fns;
 }
@@ -709,6 +1154,7 @@ static std::unique_ptr<Node> build(const spl::Expr& e, FieldResolver& fields, in
     case ExprKind::Literal:
       n->kind = K::Lit;
       n->lit = e.number ? Value::of(e.num) : Value::of(e.text);
+      if (e.number) n->op = e.text;  // as written, for sigfig()
       break;
     case ExprKind::Field:
       n->kind = K::Field;
@@ -752,6 +1198,16 @@ static std::unique_ptr<Node> build(const spl::Expr& e, FieldResolver& fields, in
         collect_fields(*n->args[0], ids);
         if (ids.size() != 1) throw spl::Error("mvfilter() must name exactly one field", e.span.begin);
         n->field = ids[0];
+      }
+      if (name == "searchmatch") {
+        if (e.args[0]->kind != ExprKind::Literal || e.args[0]->number)
+          throw spl::Error("searchmatch() needs a quoted search string", e.args[0]->span.begin);
+        try {
+          auto parsed = spl::parse_search_expression(e.args[0]->text);
+          n->search = std::make_shared<SearchPredicate>(SearchPredicate::compile(parsed.get(), fields, true));
+        } catch (const spl::Error& ex) {
+          throw spl::Error(std::string("in searchmatch(): ") + ex.what(), e.args[0]->span.begin);
+        }
       }
       if ((name == "match" || name == "replace" || name == "mvfind") && e.args[1]->kind == ExprKind::Literal) {
         try {

@@ -36,6 +36,12 @@ int64_t parse_span(const std::string& s, size_t pos) {
   else if (unit == "m" || unit == "min" || unit == "mins" || unit == "minute" || unit == "minutes") seconds = 60;
   else if (unit == "h" || unit == "hr" || unit == "hrs" || unit == "hour" || unit == "hours") seconds = 3600;
   else if (unit == "d" || unit == "day" || unit == "days") seconds = 86400;
+  else if (unit == "w" || unit == "week" || unit == "weeks" || unit == "mon" || unit == "month" || unit == "months" ||
+           unit == "q" || unit == "qtr" || unit == "quarter" || unit == "quarters" || unit == "y" || unit == "yr" ||
+           unit == "year" || unit == "years")
+    // Calendar buckets (which weekday a week starts on, months of unequal length) are not
+    // implemented: refused rather than guessed.
+    throw spl::Error("span \"" + s + "\" is not supported: calendar spans (weeks, months, quarters, years) are not implemented; use s, m, h or d (e.g. span=7d)", pos);
   else throw spl::Error("unsupported span \"" + s + "\"", pos);
   if (n <= 0) throw spl::Error("span \"" + s + "\" must be positive", pos);
   // Past about 285,000 years the microseconds would not fit an int64.
@@ -340,6 +346,7 @@ GroupSpec stats_group(const spl::StatsCommand& c, RowFields& fields, size_t pos)
   g.aggs = compile_aggs(c.aggregations, fields);
   for (auto& b : c.by) g.by.push_back(fields.resolve(b)), g.by_names.push_back(b);
   g.time_field = fields.resolve("_time");
+  g.input_order = true;
   // "by _time span=1h" bins _time as tstats does (the parser keeps span among the options).
   for (auto& [k, v] : c.options)
     if (k == "span") g.span_us = parse_span(v, c.span_pos ? c.span_pos : pos);
@@ -681,14 +688,22 @@ class DedupOp : public RowOp {
         else throw spl::Error("unsupported dedup option " + k, pos);
       } else if (fields_.empty() && !w.quoted && parse_number(w.text, n) && n >= 1) {
         keep_ = static_cast<size_t>(n);
-      } else if (to_lower(w.text) == "sortby") {
-        throw spl::Error("dedup sortby is not supported yet", pos);
+      } else if (!w.quoted && to_lower(w.text) == "sortby") {
+        sortby_ = " ";
+      } else if (!sortby_.empty()) {
+        sortby_ += (w.quoted ? "\"" + w.text + "\"" : w.text) + " ";
       } else {
         fields_.push_back(w.text);
       }
     }
     if (fields_.empty()) throw spl::Error("dedup needs at least one field", pos);
+    if (sortby_ == " ") throw spl::Error("dedup sortby needs a field", pos);
   }
+  // The sort after "sortby" ("-count +dest"), empty without one.
+  const std::string& sortby() const { return sortby_; }
+  // Splunk (Search Reference, dedup): sortby sorts the results that dedup keeps; which row
+  // of a duplicate set is kept is still decided by the input order.
+  std::unique_ptr<RowOp> then;
   void run(std::vector<Row>& rows) override {
     std::vector<Row> kept;
     std::map<std::string, size_t> seen;
@@ -714,9 +729,11 @@ class DedupOp : public RowOp {
       if (++seen[key] <= keep_) kept.push_back(std::move(row));
     }
     rows = std::move(kept);
+    if (then) then->run(rows);
   }
 
  private:
+  std::string sortby_;
   std::vector<std::string> fields_;
   size_t keep_ = 1;
   bool keepempty_ = false, consecutive_ = false;
@@ -1603,7 +1620,11 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
           plan->ops.push_back(std::make_unique<SearchOp>(c.search.expr.get()));
         }
         break;
-      case CommandKind::Table: plan->ops.push_back(std::make_unique<FieldsOp>(c.fields, true)); break;
+      case CommandKind::Table:
+        // Splunk (Search Reference, table): the field list is required.
+        if (c.fields.fields.empty()) throw spl::Error("table needs a list of fields", c.span.begin);
+        plan->ops.push_back(std::make_unique<FieldsOp>(c.fields, true));
+        break;
       case CommandKind::Fields: plan->ops.push_back(std::make_unique<FieldsOp>(c.fields, false)); break;
       case CommandKind::Stats:
         if (c.name == "stats") plan->ops.push_back(std::make_unique<StatsOp>(c.stats, c.span.begin));
@@ -1636,7 +1657,11 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
         const std::string& a = c.other.args;
         const size_t args_pos = c.span.end - a.size();  // the parser trimmed the argument text
         if (c.name == "regex") plan->ops.push_back(std::make_unique<RegexOp>(a, pos));
-        else if (c.name == "dedup") plan->ops.push_back(std::make_unique<DedupOp>(a, pos));
+        else if (c.name == "dedup") {
+          auto d = std::make_unique<DedupOp>(a, pos);
+          if (!d->sortby().empty()) d->then = std::make_unique<SortOp>("0" + d->sortby(), pos);  // 0: no limit
+          plan->ops.push_back(std::move(d));
+        }
         else if (c.name == "fillnull") plan->ops.push_back(std::make_unique<FillnullOp>(a, pos));
         else if (c.name == "head") plan->ops.push_back(std::make_unique<HeadOp>(a, pos));
         else if (c.name == "sort") plan->ops.push_back(std::make_unique<SortOp>(a, pos));
