@@ -1106,6 +1106,16 @@ class SortOp : public RowOp {
   size_t limit_ = 10000;
 };
 
+// append [subsearch]: the subsearch's rows after the current ones (Search Reference, append).
+class AppendOp : public RowOp {
+ public:
+  explicit AppendOp(const SubPlan* sub) : sub_(sub) {}
+  void run(std::vector<Row>& rows) override { rows.insert(rows.end(), sub_->rows.begin(), sub_->rows.end()); }
+
+ private:
+  const SubPlan* sub_;
+};
+
 // join: each row is matched against the subsearch's rows on the join fields (every one
 // present and equal, an exact case-sensitive comparison of the values); a match adds the
 // subsearch row's fields to the row, replacing fields of the same name unless
@@ -1178,7 +1188,6 @@ class JoinOp : public RowOp {
   bool overwrite_;
   const SubPlan* sub_;
 };
-
 
 // ---- commands holding a sub-pipeline: foreach, appendpipe ---------------------------
 
@@ -1645,10 +1654,16 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
         sub->plan = compile_plan(*c.join.subsearch, lookups);
         sub->text = c.join.subsearch_text;
         for (auto& w : sub->plan->warnings) {
-          std::string sw = "join subsearch: " + w;
+          std::string sw = c.join.type + " subsearch: " + w;
           if (std::find(plan->warnings.begin(), plan->warnings.end(), sw) == plan->warnings.end()) plan->warnings.push_back(sw);
         }
-        plan->ops.push_back(std::make_unique<JoinOp>(c.join, sub.get()));
+        if (c.join.type == "append") {
+          sub->use = "append";
+          sub->max_rows = static_cast<size_t>(c.join.max);
+          plan->ops.push_back(std::make_unique<AppendOp>(sub.get()));
+        } else {
+          plan->ops.push_back(std::make_unique<JoinOp>(c.join, sub.get()));
+        }
         plan->subplans.push_back(std::move(sub));
         break;
       }

@@ -154,7 +154,7 @@ struct Pipeline;
 // join [type=inner|outer|left] [max=<n>] [overwrite=<bool>] [usetime=false] [earlier=<bool>]
 //      <field-list> [<subsearch>]; options and fields may come in any order.
 struct JoinCommand {
-  std::string type = "inner";          // inner, or outer/left (main rows kept without a match)
+  std::string type = "inner";          // inner, or outer/left (main rows kept without a match); "append": the append command
   int64_t max = 1;                      // matches per main row; 0 = all
   bool overwrite = true;                // subsearch values replace main-row fields of the same name
   std::vector<std::string> fields;      // empty: every field common to both result sets

@@ -1069,6 +1069,51 @@ void parse_join(std::string_view text, size_t begin, size_t end, size_t name_beg
   c.subsearch = parse_subsearch(text, open, close);
 }
 
+// append [options] [subsearch]: the subsearch's rows go after the current results
+// (Search Reference, append). Parsed into a JoinCommand of type "append" (no fields).
+// maxtime/timeout/extendtimerange concern Splunk's scheduling and are accepted; maxout
+// (rows kept, default 50,000) is taken.
+void parse_append(std::string_view text, size_t begin, size_t end, size_t name_begin, JoinCommand& c) {
+  const size_t open = subsearch_at(text, begin, end);
+  if (open == end) throw Error("append needs a subsearch, e.g. append [| tstats ...]", name_begin);
+  size_t depth = 0;
+  const size_t close = find_unquoted(text, open, end, [&](char ch) {
+    if (ch == '[') ++depth;
+    return ch == ']' && --depth == 0;
+  });
+  if (close == end) throw Error("unterminated '[' subsearch", open);
+  for (size_t i = close + 1; i < end; ++i)
+    if (!is_space(text[i])) throw Error("unexpected text after the append subsearch", i);
+  c.type = "append";
+  c.max = 50'000;
+  for (size_t i = begin; i < open;) {
+    if (is_space(text[i])) {
+      ++i;
+      continue;
+    }
+    const size_t w = i;
+    while (i < open && !is_space(text[i])) ++i;
+    const std::string word(text.substr(w, i - w));
+    const size_t eq = word.find('=');
+    const std::string key = lower(word.substr(0, eq));
+    const std::string v = eq == std::string::npos ? "" : word.substr(eq + 1);
+    if (eq == std::string::npos) throw Error("unexpected '" + word + "' before the append subsearch", w);
+    if (key == "maxout") {
+      if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+        throw Error("append maxout= expects a whole number", w + eq + 1);
+      c.max = std::stoll(v);
+    } else if (key != "maxtime" && key != "timeout" && key != "extendtimerange") {
+      throw Error("unsupported append option " + key + "=", w);
+    }
+  }
+  size_t sb = open + 1;
+  while (sb < close && is_space(text[sb])) ++sb;
+  if (sb == close) throw Error("empty append subsearch", open);
+  c.subsearch_span = mkspan(open + 1, close);
+  c.subsearch_text = std::string(text.substr(open + 1, close - open - 1));
+  c.subsearch = parse_subsearch(text, open, close);
+}
+
 size_t subsearch_close(std::string_view text, size_t open, size_t end) {
   size_t depth = 0;
   const size_t close = find_unquoted(text, open, end, [&](char ch) {
@@ -1148,6 +1193,9 @@ Command parse_command(std::string_view text, size_t name_begin, size_t name_end,
   } else if (c.name == "join") {
     c.kind = CommandKind::Join;
     parse_join(text, ab, ae, name_begin, c.join);
+  } else if (c.name == "append") {
+    c.kind = CommandKind::Join;
+    parse_append(text, ab, ae, name_begin, c.join);
   } else if (c.name == "table" || c.name == "fields") {
     c.kind = c.name == "table" ? CommandKind::Table : CommandKind::Fields;
     parse_fields(p, c.fields, c.name == "fields");

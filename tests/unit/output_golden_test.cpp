@@ -12,6 +12,7 @@
 //       spl:       an ad-hoc search instead of a detection
 //       tz:        display time zone for ctime
 //       error:     a substring the compile error must contain (no rows then)
+//       order:     "exact": rows must come in the expected order (default: any order)
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -80,16 +81,16 @@ std::string canon_json(const std::string& line) {
   return canon(m);
 }
 
-std::vector<std::string> read_expected(std::istream& in) {
+std::vector<std::string> read_expected(std::istream& in, bool sorted = true) {
   std::vector<std::string> rows;
   std::string line;
   while (std::getline(in, line))
     if (!line.empty() && line.find_first_not_of(" \t\r") != std::string::npos) rows.push_back(canon_json(line));
-  std::sort(rows.begin(), rows.end());
+  if (sorted) std::sort(rows.begin(), rows.end());
   return rows;
 }
 
-std::vector<std::string> actual_rows(const engine::HuntResult& r, std::string* error) {
+std::vector<std::string> actual_rows(const engine::HuntResult& r, std::string* error, bool sorted = true) {
   std::vector<std::string> rows;
   for (auto& d : r.results) {
     if (!d.error.empty() && error) *error += d.error;
@@ -97,7 +98,7 @@ std::vector<std::string> actual_rows(const engine::HuntResult& r, std::string* e
   }
   for (auto& e : r.content_errors)
     if (error) *error += e;
-  std::sort(rows.begin(), rows.end());
+  if (sorted) std::sort(rows.begin(), rows.end());
   return rows;
 }
 
@@ -158,6 +159,7 @@ TEST_P(GoldenFile, GivesExpectedRows) {
   ASSERT_TRUE(in);
   engine::HuntOptions o;
   std::string line, expect_error, tz = "UTC";
+  bool any_order = true;
   while (std::getline(in, line) && line != "----") {
     if (line.empty() || line[0] == '#') continue;
     auto colon = line.find(':');
@@ -172,16 +174,17 @@ TEST_P(GoldenFile, GivesExpectedRows) {
     else if (key == "spl") o.spl = value;
     else if (key == "tz") tz = value;
     else if (key == "error") expect_error = value;
+    else if (key == "order" && value == "exact") any_order = false;
     else FAIL() << "unknown key " << key;
   }
-  auto want = read_expected(in);
+  auto want = read_expected(in, any_order);
   ASSERT_TRUE(set_display_timezone(tz));
   auto r = engine::hunt(o);
   set_display_timezone("UTC");
   // A mistyped input path would otherwise just give empty rows.
   for (const auto& f : r.files) EXPECT_FALSE(f.failed) << "input not readable: " << f.path;
   std::string err;
-  auto got = actual_rows(r, &err);
+  auto got = actual_rows(r, &err, any_order);
   if (!expect_error.empty()) {
     EXPECT_NE(err.find(expect_error), std::string::npos) << "error was: " << err;
   } else {
