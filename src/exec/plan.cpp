@@ -1654,7 +1654,7 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
         sub->plan = compile_plan(*c.join.subsearch, lookups);
         sub->text = c.join.subsearch_text;
         for (auto& w : sub->plan->warnings) {
-          std::string sw = c.join.type + " subsearch: " + w;
+          std::string sw = (c.join.type == "append" ? "append" : "join") + std::string(" subsearch: ") + w;
           if (std::find(plan->warnings.begin(), plan->warnings.end(), sw) == plan->warnings.end()) plan->warnings.push_back(sw);
         }
         if (c.join.type == "append") {
