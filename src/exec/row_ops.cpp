@@ -367,7 +367,8 @@ class AddtotalsOp : public RowOp {
         if (!summed(name) || v.type == Value::Type::Multi || !v.as_number(x)) continue;
         sum += x, any = true;
         if (!col_) continue;
-        auto it = std::find_if(cols.begin(), cols.end(), [&](auto& c) { return c.first == name; });
+        const std::string& field = name;  // clang < 16 cannot capture a structured binding
+        auto it = std::find_if(cols.begin(), cols.end(), [&](auto& c) { return c.first == field; });
         if (it == cols.end()) cols.emplace_back(name, x);
         else it->second += x;
       }
