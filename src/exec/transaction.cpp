@@ -132,7 +132,8 @@ class TransactionOp : public RowOp {
     for (auto m = members.rbegin(); m != members.rend(); ++m)
       for (auto& [name, v] : rows[*m].fields) {
         if (name.starts_with('_') || v.is_null()) continue;
-        auto it = std::find_if(vals.begin(), vals.end(), [&](auto& p) { return p.first == name; });
+        const std::string& field = name;  // clang < 16 cannot capture a structured binding
+        auto it = std::find_if(vals.begin(), vals.end(), [&](auto& p) { return p.first == field; });
         if (it == vals.end()) {
           vals.emplace_back(name, std::vector<std::string>{});
           it = vals.end() - 1;

@@ -302,6 +302,7 @@ void write_summary(std::ostream& out, const engine::HuntResult& r, bool verbose)
   out << fmt::format("splinter: {} file(s), {:.1f} MB; events read {}, parsed {}, rejected {}; {} mapped to CIM\n",
                      r.files.size() - skipped, static_cast<double>(bytes) / 1e6, read, parsed, rejected,
                      r.counters.routed);
+  if (failed) out << fmt::format("  {} file(s) could not be read (see the errors below)\n", failed);
   if (skipped)
     out << fmt::format("  {} file(s) in the directories given were not logs and were skipped{}\n", skipped,
                        verbose ? "" : " (-v names them)");
