@@ -130,29 +130,16 @@ class JsonScan {
     if (i >= t_.size() || depth > kMaxDepth) return false;
     const char c = t_[i];
     if (c == '"') return skip_string();
-    if (c == '{' || c == '[') {
-      const char close = c == '{' ? '}' : ']';
-      ++i;
-      ws();
-      if (at(close)) return ++i, true;
-      for (;;) {
-        if (c == '{') {
-          ws();
-          if (!at('"') || !skip_string()) return false;
-          ws();
-          if (!at(':')) return false;
-          ++i;
-        }
-        if (!skip_value(depth + 1)) return false;
+    if (c == '{') {
+      return sequence('}', [&] {
+        if (!at('"') || !skip_string()) return false;
         ws();
-        if (at(',')) {
-          ++i;
-          continue;
-        }
-        if (at(close)) return ++i, true;
-        return false;
-      }
+        if (!at(':')) return false;
+        ++i;
+        return skip_value(depth + 1);
+      });
     }
+    if (c == '[') return sequence(']', [&] { return skip_value(depth + 1); });
     std::string_view lit;
     return literal(lit);
   }
@@ -160,40 +147,34 @@ class JsonScan {
   // must consume it. False on malformed text or when f returns false.
   template <class F>
   bool object(std::string& key, F&& f) {
-    ++i;
-    ws();
-    if (at('}')) return ++i, true;
-    for (;;) {
-      ws();
+    return sequence('}', [&] {
       if (!at('"') || !string(key)) return false;
       ws();
       if (!at(':')) return false;
       ++i;
       ws();
-      if (!f()) return false;
-      ws();
-      if (at(',')) {
-        ++i;
-        continue;
-      }
-      if (at('}')) return ++i, true;
-      return false;
-    }
+      return static_cast<bool>(f());
+    });
   }
   template <class F>
   bool array(F&& f) {
+    return sequence(']', f);
+  }
+  // The comma-separated items of an object or array (at its opening bracket), up to close.
+  template <class F>
+  bool sequence(char close, F&& item) {
     ++i;
     ws();
-    if (at(']')) return ++i, true;
+    if (at(close)) return ++i, true;
     for (;;) {
       ws();
-      if (!f()) return false;
+      if (!item()) return false;
       ws();
       if (at(',')) {
         ++i;
         continue;
       }
-      if (at(']')) return ++i, true;
+      if (at(close)) return ++i, true;
       return false;
     }
   }

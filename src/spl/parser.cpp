@@ -996,21 +996,33 @@ ExprPtr parse_eval_args(std::string_view text, size_t begin, size_t end) {
   return e;
 }
 
+// The subsearch that must end a command (join, append): its brackets, or an error that
+// names the command.
+std::pair<size_t, size_t> trailing_subsearch(std::string_view text, size_t begin, size_t end, size_t name_begin,
+                                             const char* cmd, const char* example) {
+  const size_t open = subsearch_at(text, begin, end);
+  if (open == end) throw Error(std::string(cmd) + " needs a subsearch, e.g. " + example, name_begin);
+  const size_t close = subsearch_close(text, open, end);
+  for (size_t i = close + 1; i < end; ++i)
+    if (!is_space(text[i])) throw Error(std::string("unexpected text after the ") + cmd + " subsearch", i);
+  return {open, close};
+}
+
+void set_subsearch(std::string_view text, size_t open, size_t close, const char* cmd, JoinCommand& c) {
+  size_t sb = open + 1;
+  while (sb < close && is_space(text[sb])) ++sb;
+  if (sb == close) throw Error(std::string("empty ") + cmd + " subsearch", open);
+  c.subsearch_span = mkspan(open + 1, close);
+  c.subsearch_text = std::string(text.substr(open + 1, close - open - 1));
+  c.subsearch = parse_subsearch(text, open, close);
+}
+
 // join [options] <field-list> [subsearch]. Options (key=value) and fields (separated by
 // spaces or commas) may come in any order before the subsearch, which must end the command.
 // The subsearch is parsed as its own pipeline over a copy of the text with everything
 // outside the brackets blanked, so every position inside it points into the whole text.
 void parse_join(std::string_view text, size_t begin, size_t end, size_t name_begin, JoinCommand& c) {
-  const size_t open = subsearch_at(text, begin, end);
-  if (open == end) throw Error("join needs a subsearch, e.g. join <field> [| tstats ...]", name_begin);
-  size_t depth = 0;
-  const size_t close = find_unquoted(text, open, end, [&](char ch) {
-    if (ch == '[') ++depth;
-    return ch == ']' && --depth == 0;
-  });
-  if (close == end) throw Error("unterminated '[' subsearch", open);
-  for (size_t i = close + 1; i < end; ++i)
-    if (!is_space(text[i])) throw Error("unexpected text after the join subsearch", i);
+  const auto [open, close] = trailing_subsearch(text, begin, end, name_begin, "join", "join <field> [| tstats ...]");
   // Options and fields.
   for (size_t i = begin; i < open;) {
     if (is_space(text[i]) || text[i] == ',') {
@@ -1061,12 +1073,7 @@ void parse_join(std::string_view text, size_t begin, size_t end, size_t name_beg
       throw Error("unsupported join option " + key + "=", w);
     }
   }
-  size_t sb = open + 1;
-  while (sb < close && is_space(text[sb])) ++sb;
-  if (sb == close) throw Error("empty join subsearch", open);
-  c.subsearch_span = mkspan(open + 1, close);
-  c.subsearch_text = std::string(text.substr(open + 1, close - open - 1));
-  c.subsearch = parse_subsearch(text, open, close);
+  set_subsearch(text, open, close, "join", c);
 }
 
 // append [options] [subsearch]: the subsearch's rows go after the current results
@@ -1074,16 +1081,7 @@ void parse_join(std::string_view text, size_t begin, size_t end, size_t name_beg
 // maxtime/timeout/extendtimerange concern Splunk's scheduling and are accepted; maxout
 // (rows kept, default 50,000) is taken.
 void parse_append(std::string_view text, size_t begin, size_t end, size_t name_begin, JoinCommand& c) {
-  const size_t open = subsearch_at(text, begin, end);
-  if (open == end) throw Error("append needs a subsearch, e.g. append [| tstats ...]", name_begin);
-  size_t depth = 0;
-  const size_t close = find_unquoted(text, open, end, [&](char ch) {
-    if (ch == '[') ++depth;
-    return ch == ']' && --depth == 0;
-  });
-  if (close == end) throw Error("unterminated '[' subsearch", open);
-  for (size_t i = close + 1; i < end; ++i)
-    if (!is_space(text[i])) throw Error("unexpected text after the append subsearch", i);
+  const auto [open, close] = trailing_subsearch(text, begin, end, name_begin, "append", "append [| tstats ...]");
   c.type = "append";
   c.max = 50'000;
   for (size_t i = begin; i < open;) {
@@ -1106,12 +1104,7 @@ void parse_append(std::string_view text, size_t begin, size_t end, size_t name_b
       throw Error("unsupported append option " + key + "=", w);
     }
   }
-  size_t sb = open + 1;
-  while (sb < close && is_space(text[sb])) ++sb;
-  if (sb == close) throw Error("empty append subsearch", open);
-  c.subsearch_span = mkspan(open + 1, close);
-  c.subsearch_text = std::string(text.substr(open + 1, close - open - 1));
-  c.subsearch = parse_subsearch(text, open, close);
+  set_subsearch(text, open, close, "append", c);
 }
 
 size_t subsearch_close(std::string_view text, size_t open, size_t end) {
