@@ -184,10 +184,13 @@ void write_rows(std::ostream& out, const engine::HuntResult& r, Format f) {
         }
         o += std::string(first ? "" : ", ") + "\"detection\": " + json_quote(d.name);
         o += ", \"detection_id\": " + json_quote(d.id);
+        // A row's own field wins over the detection's risk metadata of the same name:
+        // Correlation searches over the Risk data model give rows a summed risk_score
+        // (and values of risk_message), and a JSON object must not repeat a key.
         if (has_risk(d)) {
-          o += ", \"risk_score\": " + format_number(d.score());
-          o += ", \"risk_message\": " + json_quote(render_message(d.message, row));
-          o += ", \"mitre_attack_id\": " + json_strings(d.mitre_attack_ids);
+          if (!row.get("risk_score")) o += ", \"risk_score\": " + format_number(d.score());
+          if (!row.get("risk_message")) o += ", \"risk_message\": " + json_quote(render_message(d.message, row));
+          if (!row.get("mitre_attack_id")) o += ", \"mitre_attack_id\": " + json_strings(d.mitre_attack_ids);
         }
         out << o << "}\n";
       }
@@ -208,16 +211,27 @@ void write_rows(std::ostream& out, const engine::HuntResult& r, Format f) {
   for (auto& c : cols) out << ',' << csv_cell(c);
   bool risk = false;
   for (auto& dr : r.results) risk |= has_risk(*dr.detection);
-  out << (risk ? ",risk_score,risk_message\n" : "\n");
-  for (auto& dr : r.results)
+  // As in JSON, a row's own risk_score or risk_message (a Correlation search's) wins;
+  // the column is then shared, and rows without the field get the detection's value.
+  const bool score_col = risk && std::find(cols.begin(), cols.end(), "risk_score") == cols.end();
+  const bool message_col = risk && std::find(cols.begin(), cols.end(), "risk_message") == cols.end();
+  out << (score_col ? ",risk_score" : "") << (message_col ? ",risk_message" : "") << "\n";
+  for (auto& dr : r.results) {
+    const auto& d = *dr.detection;
+    const bool dr_risk = has_risk(d);
     for (auto& row : dr.rows) {
-      out << csv_cell(dr.detection->name);
-      for (auto& c : cols) out << ',' << csv_cell(cell(row.get(c)));
-      if (risk)
-        out << ',' << format_number(dr.detection->score()) << ','
-            << csv_cell(render_message(dr.detection->message, row));
+      out << csv_cell(d.name);
+      for (auto& c : cols) {
+        const Value* v = row.get(c);
+        if (!v && dr_risk && c == "risk_score") out << ',' << format_number(d.score());
+        else if (!v && dr_risk && c == "risk_message") out << ',' << csv_cell(render_message(d.message, row));
+        else out << ',' << csv_cell(cell(v));
+      }
+      if (score_col) out << ',' << format_number(d.score());
+      if (message_col) out << ',' << csv_cell(render_message(d.message, row));
       out << "\n";
     }
+  }
 }
 
 void write_risk_events(std::ostream& out, const engine::HuntResult& r) {
