@@ -106,8 +106,9 @@ HuntResult hunt(const HuntOptions& opts) {
   // Security runs over the risk index that TTP and Anomaly searches fill. A detection
   // runs in phase 1 when it or one of its subsearches reads Risk; its other subsearches
   // still read the logs in phase 0. One round only: the risk events of phase-1
-  // detections do not feed other Risk readers (ESCU's Correlation searches make
-  // notables, not risk; with no rba they make no risk events at all).
+  // detections (ESCU's Correlation searches name risk_object a Victim observable) are
+  // written by --risk but do not feed other Risk readers, so no Risk reader depends on
+  // the order of the others and nothing can loop.
   exec::Scanner scanners[2];
   size_t scanner_plans[2] = {0, 0};
   // Per scanner index: which scanner and which of its plans.
