@@ -48,6 +48,13 @@ inline constexpr std::string_view kAccountChangeAction =
     "4720=created;4722=modified;4723=modified;4724=modified;4725=modified;4726=deleted;4738=modified;"
     "4740=lockout;4767=unlocked;4794=modified";
 
+// How a risk event (engine/risk.h) is routed to Risk.All_Risk: its EventID and Channel,
+// neither of which a Windows log can hold. Its multivalue fields (analytic stories,
+// technique ids, threat objects) hold their values one per line.
+inline constexpr std::string_view kRiskEventId = "splinter-risk";
+inline constexpr std::string_view kRiskChannel = "splinter:risk";
+inline constexpr std::string_view kRiskMultiSeparator = "\n";
+
 struct FieldRule {
   std::string_view field;  // CIM field (without the node prefix)
   RuleKind kind;

@@ -147,6 +147,22 @@ const std::vector<Dataset>& datasets() {
         {"user_name", K::FillUnknown},
         {"action", K::FillUnknown}},
        "Change"},
+      // Enterprise Security's Risk data model (DA-ESS-RiskAnalysis / SA-ThreatIntelligence:
+      // Risk.json): All_Risk over the risk index. Its events here are the risk events this
+      // run's detections make (engine/risk.h), one per result row and risk object, with the
+      // field names the risk index gives them. calculated_risk_score is risk_score after ES's
+      // risk factors; splinter has none, so the two are equal. annotations.mitre_attack.*
+      // are what ESCU's build adds to each detection: technique ids from the YAML; tactics
+      // are not in the detection YAML, so mitre_tactic and mitre_tactic_id stay null (a
+      // tstats by them needs fillnull_value, as ESCU's summariesonly macro gives). tag is
+      // null as well: no eventtypes tag these events. source is the search_name
+      // ("ESCU - <name> - Rule") and sourcetype "stash", as the risk action writes them.
+      {"Risk.All_Risk",
+       {"analyticstories", "annotations.mitre_attack.mitre_tactic", "annotations.mitre_attack.mitre_tactic_id",
+        "annotations.mitre_attack.mitre_technique_id", "calculated_risk_score", "risk_message", "risk_object",
+        "risk_object_type", "risk_score", "search_name", "tag", "threat_object", "threat_object_type"},
+       {},
+       "Risk"},
   };
   return ds;
 }
@@ -360,6 +376,24 @@ const std::vector<SourceMapping>& source_mappings() {
         {"status", K::MapValue, "Keywords",
          kAuditOutcome},
         {"vendor_product", K::Const, "Microsoft Windows"}}},
+      // Risk events (engine/risk.h) -> Risk.All_Risk: they carry the risk index's names;
+      // multivalue fields hold their values one per line (kRiskMultiSeparator).
+      {"splinter risk event",
+       "Risk.All_Risk",
+       {kRiskChannel},
+       {},
+       {kRiskEventId},
+       {{"risk_object", K::Copy, "risk_object"},
+        {"risk_object_type", K::Copy, "risk_object_type"},
+        {"risk_score", K::Copy, "risk_score"},
+        {"calculated_risk_score", K::Copy, "risk_score"},
+        {"risk_message", K::Copy, "risk_message"},
+        {"search_name", K::Copy, "search_name"},
+        {"analyticstories", K::Split, "analyticstories", kRiskMultiSeparator},
+        {"annotations.mitre_attack.mitre_technique_id", K::Split, "annotations.mitre_attack.mitre_technique_id",
+         kRiskMultiSeparator},
+        {"threat_object", K::Split, "threat_object", kRiskMultiSeparator},
+        {"threat_object_type", K::Split, "threat_object_type", kRiskMultiSeparator}}},
   };
   return m;
 }
@@ -386,6 +420,12 @@ bool metadata_value(const io::Event& e, std::string_view name, Value& out) {
     out.str.append(b);
     out.str.append(c);
   };
+  if (e.format == io::EventFormat::Risk) {  // a risk event carries its own metadata
+    if (name != "host" && name != "source" && name != "sourcetype") return false;
+    out.type = Value::Type::Null;
+    if (const std::string_view* v = e.get(name)) set(*v);
+    return true;
+  }
   const std::string_view sourcetype =
       e.format == io::EventFormat::Classic ? "WinEventLog" : "XmlWinEventLog";
   if (name == "host") {

@@ -1,5 +1,6 @@
 #include "engine/hunt.h"
 
+#include "engine/risk.h"
 #include "io/worker_pool.h"
 
 #include <chrono>
@@ -25,6 +26,10 @@ class ScanSink : public io::EventSink {
   size_t keep_;
 };
 }  // namespace
+
+// Whether a plan reads the Risk data model: those scan this run's own risk events, in
+// a second phase (see hunt()).
+static bool reads_risk(const exec::Plan& p) { return p.dataset && p.dataset->name.starts_with("Risk."); }
 
 bool HuntResult::has_input_errors() const {
   if (problems_total) return true;
@@ -95,8 +100,28 @@ HuntResult hunt(const HuntOptions& opts) {
 
   std::vector<content::CompiledDetection> compiled;
   compiled.reserve(selected.size());
-  exec::Scanner scanner;
-  size_t scanned = 0;  // plans added to the scanner
+  // Two scanners, two phases. Phase 0 scans the logs, once, for every plan over them.
+  // Phase 1 scans the risk events that phase 0's detections made (engine/risk.h), for
+  // the plans over the Risk data model: ESCU's Correlation searches, which Enterprise
+  // Security runs over the risk index that TTP and Anomaly searches fill. A detection
+  // runs in phase 1 when it or one of its subsearches reads Risk; its other subsearches
+  // still read the logs in phase 0. One round only: the risk events of phase-1
+  // detections (ESCU's Correlation searches name risk_object a Victim observable) are
+  // written by --risk but do not feed other Risk readers, so no Risk reader depends on
+  // the order of the others and nothing can loop.
+  exec::Scanner scanners[2];
+  size_t scanner_plans[2] = {0, 0};
+  // Per scanner index: which scanner and which of its plans.
+  std::vector<std::pair<size_t, size_t>> scan_loc;
+  auto add_scan = [&](exec::Plan* p) {
+    const size_t s = reads_risk(*p) ? 1 : 0;
+    scanners[s].add(p);
+    scan_loc.emplace_back(s, scanner_plans[s]++);
+  };
+  auto scan_rows = [&](size_t idx) { return scanners[scan_loc[idx].first].rows(scan_loc[idx].second); };
+  auto scan_dropped = [&](size_t idx) { return scanners[scan_loc[idx].first].dropped(scan_loc[idx].second); };
+  auto scan_matched = [&](size_t idx) { return scanners[scan_loc[idx].first].matched(scan_loc[idx].second); };
+  size_t scanned = 0;  // plans added to the scanners
   // Per compiled detection: its join subsearches (nested first) with their scanner index.
   std::vector<std::vector<std::pair<exec::SubPlan*, size_t>>> subs(selected.size());
   // Detections whose first command (the tstats or the raw search) is the same text scan
@@ -104,17 +129,27 @@ HuntResult hunt(const HuntOptions& opts) {
   // commands after it. det_scan[k]: detection k's scanner index.
   std::vector<size_t> det_scan(selected.size(), SIZE_MAX);
   std::vector<const exec::Plan*> scan_plan;         // per scanner index: the plan scanned
-  std::unordered_map<std::string, size_t> first_cmd;  // first command text -> scanner index
+  std::unordered_map<std::string, size_t> first_cmd;  // phase + first command text -> scanner index
+  // Phase of each detection: 1 if it or a subsearch of it reads the Risk data model.
+  std::vector<unsigned char> phase(selected.size(), 0);
   for (size_t k = 0; k < selected.size(); ++k) {
     compiled.push_back(content::compile_detection(*selected[k], c.macros, &c.lookups));
     auto& cd = compiled.back();
     if (!cd.plan) continue;
     if (opts.max_groups) cd.plan->group.max_groups = opts.max_groups;
+    std::vector<exec::SubPlan*> list;
+    exec::collect_subplans(*cd.plan, list);
+    bool risk = reads_risk(*cd.plan);
+    for (auto* sub : list) risk = risk || reads_risk(*sub->plan);
+    phase[k] = risk;
     if (cd.plan->generated) continue;  // | inputlookup: rows known already, nothing to scan
+    // A scan's rows are taken once, in one phase: detections of different phases do
+    // not share one.
     const spl::Span sp = cd.pipeline.commands.at(0).span;
-    auto [it, fresh] = first_cmd.emplace(cd.expanded.substr(sp.begin, sp.end - sp.begin), scanned);
+    auto [it, fresh] =
+        first_cmd.emplace(std::to_string(phase[k]) + cd.expanded.substr(sp.begin, sp.end - sp.begin), scanned);
     if (fresh) {
-      scanner.add(cd.plan.get());
+      add_scan(cd.plan.get());
       scan_plan.push_back(cd.plan.get());
       ++scanned;
     }
@@ -138,7 +173,7 @@ HuntResult hunt(const HuntOptions& opts) {
       }
       auto [it, fresh] = sub_index.emplace(sp->text, scanned);
       if (fresh) {
-        scanner.add(sp->plan.get());
+        add_scan(sp->plan.get());
         scanned_sub[scanned] = sp;
         ++scanned;
       }
@@ -148,12 +183,17 @@ HuntResult hunt(const HuntOptions& opts) {
   // Final rows of each scanned subsearch, computed by the first detection that needs them.
   std::unordered_map<size_t, std::vector<Row>> sub_rows;
 
-  ScanSink sink(scanner, res, opts.max_problems_kept);
+  ScanSink sink(scanners[0], res, opts.max_problems_kept);
   if (!opts.inputs.empty()) res.files = io::read_inputs(opts.inputs, sink, opts.read);
-  res.counters = scanner.counters();
-  // Regex limits hit while scanning, before any row pipeline adds its own.
+  res.counters = scanners[0].counters();
+  // Regex limits hit while scanning, before any row pipeline adds its own; taken per
+  // scanner once its pass is over.
   std::vector<uint64_t> scan_hits(scan_plan.size());
-  for (size_t x = 0; x < scan_plan.size(); ++x) scan_hits[x] = scan_plan[x]->regex_limit_hits;
+  auto take_scan_hits = [&](size_t s) {
+    for (size_t x = 0; x < scan_plan.size(); ++x)
+      if (scan_loc[x].first == s) scan_hits[x] = scan_plan[x]->regex_limit_hits;
+  };
+  take_scan_hits(0);
 
   // Computes a subsearch's final rows (once per scanned text) and hands them to sp.
   auto run_subsearch = [&](exec::SubPlan* sp, size_t idx, exec::Plan& holder, DetectionResult& dr) {
@@ -161,14 +201,14 @@ HuntResult hunt(const HuntOptions& opts) {
       sp->set_rows(exec::run_row_ops(*sp->plan, sp->plan->generated_rows));
     } else {
       const exec::Plan& sub = *sp->plan;
-      if (uint64_t d = scanner.dropped(idx))
+      if (uint64_t d = scan_dropped(idx))
         dr.warnings.push_back("results incomplete: " + sp->use + " subsearch: " + std::to_string(d) +
                               (sub.raw_search ? " matching event(s) not kept, limit of " + std::to_string(sub.max_raw_rows) + " events"
                                               : " event(s) not aggregated, group limit of " + std::to_string(sub.group.max_groups)) +
                               " reached");
       exec::Plan& ran = *scanned_sub.at(idx)->plan;  // sp itself, or the one scanned for an identical text
       auto cached = sub_rows.find(idx);
-      if (cached == sub_rows.end()) cached = sub_rows.emplace(idx, exec::run_row_ops(ran, scanner.rows(idx))).first;
+      if (cached == sub_rows.end()) cached = sub_rows.emplace(idx, exec::run_row_ops(ran, scan_rows(idx))).first;
       sp->set_rows(cached->second);
       holder.regex_limit_hits += ran.regex_limit_hits;
     }
@@ -184,69 +224,86 @@ HuntResult hunt(const HuntOptions& opts) {
   // them to all but its last reader, and hands them over to the last. Pipelines of
   // different detections share nothing they write.
   std::vector<DetectionResult> results(compiled.size());
-  for (size_t i = 0; i < compiled.size(); ++i) {
-    DetectionResult& dr = results[i];
-    dr.detection = compiled[i].detection;
-    if (!compiled[i].plan) {
-      dr.error = compiled[i].error;
-      continue;
-    }
-    exec::Plan& plan = *compiled[i].plan;
-    dr.warnings = plan.warnings;
-    if (det_scan[i] != SIZE_MAX && scan_plan[det_scan[i]] != &plan)
-      plan.regex_limit_hits = scan_hits[det_scan[i]];  // counted on the plan that was scanned
-    for (auto& [sp, idx] : subs[i]) run_subsearch(sp, idx, plan, dr);
-  }
-  std::vector<std::vector<size_t>> tasks;  // detections per task, in detection order
-  {
-    std::unordered_map<size_t, size_t> task_of_scan;
+  auto run_phase = [&](unsigned char ph) {
     for (size_t i = 0; i < compiled.size(); ++i) {
-      if (!compiled[i].plan) continue;
-      if (det_scan[i] == SIZE_MAX) {  // | inputlookup ...: its rows were read when compiling
-        tasks.push_back({i});
+      if (phase[i] != ph) continue;
+      DetectionResult& dr = results[i];
+      dr.detection = compiled[i].detection;
+      if (!compiled[i].plan) {
+        dr.error = compiled[i].error;
         continue;
       }
-      auto [it, fresh] = task_of_scan.emplace(det_scan[i], tasks.size());
-      if (fresh) tasks.emplace_back();
-      tasks[it->second].push_back(i);
+      exec::Plan& plan = *compiled[i].plan;
+      dr.warnings = plan.warnings;
+      if (det_scan[i] != SIZE_MAX && scan_plan[det_scan[i]] != &plan)
+        plan.regex_limit_hits = scan_hits[det_scan[i]];  // counted on the plan that was scanned
+      for (auto& [sp, idx] : subs[i]) run_subsearch(sp, idx, plan, dr);
     }
-  }
-  auto finish = [&](size_t i, std::vector<Row> rows) {
-    DetectionResult& dr = results[i];
-    exec::Plan& plan = *compiled[i].plan;
-    dr.rows = exec::run_row_ops(plan, std::move(rows));
-    for (auto& [sp, idx] : subs[i]) sp->rows = {};  // only needed while the pipeline ran
-    // Splunk warns likewise when a regex exceeds limits.conf's match or depth limit.
-    dr.regex_limit_hits = plan.regex_limit_hits;
-    if (det_scan[i] != SIZE_MAX && plan.regex_limit_hits)
-      dr.warnings.push_back("results may be incomplete: " + std::to_string(plan.regex_limit_hits) +
-                            " regular expression match(es) gave up at PCRE2's backtracking limit and counted "
-                            "as no match");
-  };
-  io::parallel_for(tasks.size(), opts.read.threads, [&](size_t t) {
-    const std::vector<size_t>& dets = tasks[t];
-    const size_t first = dets.front();
-    if (det_scan[first] == SIZE_MAX) {
-      finish(first, compiled[first].plan->generated_rows);
-      return;
+    std::vector<std::vector<size_t>> tasks;  // detections per task, in detection order
+    {
+      std::unordered_map<size_t, size_t> task_of_scan;
+      for (size_t i = 0; i < compiled.size(); ++i) {
+        if (!compiled[i].plan || phase[i] != ph) continue;
+        if (det_scan[i] == SIZE_MAX) {  // | inputlookup ...: its rows were read when compiling
+          tasks.push_back({i});
+          continue;
+        }
+        auto [it, fresh] = task_of_scan.emplace(det_scan[i], tasks.size());
+        if (fresh) tasks.emplace_back();
+        tasks[it->second].push_back(i);
+      }
     }
-    const size_t si = det_scan[first];
-    for (size_t i : dets) {
+    auto finish = [&](size_t i, std::vector<Row> rows) {
       DetectionResult& dr = results[i];
-      const exec::Plan& plan = *compiled[i].plan;
-      dr.matched_events = scanner.matched(si);
-      dr.dropped_groups = scanner.dropped(si);
-      if (dr.dropped_groups)
-        dr.warnings.push_back(
-            "results incomplete: " + std::to_string(dr.dropped_groups) +
-            (plan.raw_search ? " matching event(s) not kept, limit of " + std::to_string(plan.max_raw_rows) + " events"
-                             : " event(s) not aggregated, group limit of " + std::to_string(plan.group.max_groups)) +
-            " reached");
+      exec::Plan& plan = *compiled[i].plan;
+      dr.rows = exec::run_row_ops(plan, std::move(rows));
+      for (auto& [sp, idx] : subs[i]) sp->rows = {};  // only needed while the pipeline ran
+      // Splunk warns likewise when a regex exceeds limits.conf's match or depth limit.
+      dr.regex_limit_hits = plan.regex_limit_hits;
+      if (det_scan[i] != SIZE_MAX && plan.regex_limit_hits)
+        dr.warnings.push_back("results may be incomplete: " + std::to_string(plan.regex_limit_hits) +
+                              " regular expression match(es) gave up at PCRE2's backtracking limit and counted "
+                              "as no match");
+    };
+    io::parallel_for(tasks.size(), opts.read.threads, [&](size_t t) {
+      const std::vector<size_t>& dets = tasks[t];
+      const size_t first = dets.front();
+      if (det_scan[first] == SIZE_MAX) {
+        finish(first, compiled[first].plan->generated_rows);
+        return;
+      }
+      const size_t si = det_scan[first];
+      for (size_t i : dets) {
+        DetectionResult& dr = results[i];
+        const exec::Plan& plan = *compiled[i].plan;
+        dr.matched_events = scan_matched(si);
+        dr.dropped_groups = scan_dropped(si);
+        if (dr.dropped_groups)
+          dr.warnings.push_back(
+              "results incomplete: " + std::to_string(dr.dropped_groups) +
+              (plan.raw_search ? " matching event(s) not kept, limit of " + std::to_string(plan.max_raw_rows) + " events"
+                               : " event(s) not aggregated, group limit of " + std::to_string(plan.group.max_groups)) +
+              " reached");
+      }
+      std::vector<Row> rows = scan_rows(si);
+      for (size_t k = 0; k + 1 < dets.size(); ++k) finish(dets[k], rows);
+      finish(dets.back(), std::move(rows));
+    });
+  };
+  run_phase(0);
+  if (scanner_plans[1]) {
+    // The risk events of phase 0, in detection order, as the Risk data model's events.
+    io::Event ev;
+    for (size_t i = 0; i < compiled.size(); ++i) {
+      if (phase[i] != 0 || !compiled[i].plan) continue;
+      for_each_risk_event(results[i], [&](const RiskEvent& r) {
+        to_event(r, ev);
+        scanners[1].on_event(ev);
+      });
     }
-    std::vector<Row> rows = scanner.rows(si);
-    for (size_t k = 0; k + 1 < dets.size(); ++k) finish(dets[k], rows);
-    finish(dets.back(), std::move(rows));
-  });
+    take_scan_hits(1);
+    run_phase(1);
+  }
   res.results = std::move(results);
   res.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return res;

@@ -31,7 +31,10 @@ inline constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
 // The rendering a record was read from. Splunk's Windows add-on labels classic
 // key=value text records sourcetype WinEventLog and XML ones XmlWinEventLog; EVTX
 // records are rendered as XML and JSON exports keep the XML labels too.
-enum class EventFormat : uint8_t { Xml, Classic, Evtx, Json };
+// Risk: a risk event splinter made itself from a detection's result row (engine/risk.h),
+// the way Enterprise Security's risk index holds it; its host, source and sourcetype are
+// fields of its own.
+enum class EventFormat : uint8_t { Xml, Classic, Evtx, Json, Risk };
 
 struct Field {
   std::string_view name;

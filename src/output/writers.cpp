@@ -54,30 +54,6 @@ static std::string json_strings(const std::vector<std::string>& xs) {
   return o + "]";
 }
 
-std::string render_message(const std::string& t, const Row& row) {
-  std::string out;
-  size_t i = 0;
-  while (i < t.size()) {
-    size_t a = t.find('$', i);
-    if (a == std::string::npos) break;
-    size_t b = t.find('$', a + 1);
-    if (b == std::string::npos) break;
-    std::string name = t.substr(a + 1, b - a - 1);
-    const Value* v = row.get(name);
-    out += t.substr(i, a - i);
-    if (v && !v->is_null()) {
-      auto xs = v->texts();
-      for (size_t k = 0; k < xs.size(); ++k) out += (k ? "," : "") + xs[k];
-      i = b + 1;
-    } else {
-      out += '$' + name;
-      i = b;  // the closing '$' may open the next token
-    }
-  }
-  out += t.substr(i);
-  return out;
-}
-
 static std::string cell(const Value* v) {
   if (!v) return "";
   auto xs = v->texts();
@@ -208,10 +184,13 @@ void write_rows(std::ostream& out, const engine::HuntResult& r, Format f) {
         }
         o += std::string(first ? "" : ", ") + "\"detection\": " + json_quote(d.name);
         o += ", \"detection_id\": " + json_quote(d.id);
+        // A row's own field wins over the detection's risk metadata of the same name:
+        // Correlation searches over the Risk data model give rows a summed risk_score
+        // (and values of risk_message), and a JSON object must not repeat a key.
         if (has_risk(d)) {
-          o += ", \"risk_score\": " + format_number(d.score());
-          o += ", \"risk_message\": " + json_quote(render_message(d.message, row));
-          o += ", \"mitre_attack_id\": " + json_strings(d.mitre_attack_ids);
+          if (!row.get("risk_score")) o += ", \"risk_score\": " + format_number(d.score());
+          if (!row.get("risk_message")) o += ", \"risk_message\": " + json_quote(render_message(d.message, row));
+          if (!row.get("mitre_attack_id")) o += ", \"mitre_attack_id\": " + json_strings(d.mitre_attack_ids);
         }
         out << o << "}\n";
       }
@@ -232,53 +211,49 @@ void write_rows(std::ostream& out, const engine::HuntResult& r, Format f) {
   for (auto& c : cols) out << ',' << csv_cell(c);
   bool risk = false;
   for (auto& dr : r.results) risk |= has_risk(*dr.detection);
-  out << (risk ? ",risk_score,risk_message\n" : "\n");
-  for (auto& dr : r.results)
+  // As in JSON, a row's own risk_score or risk_message (a Correlation search's) wins;
+  // the column is then shared, and rows without the field get the detection's value.
+  const bool score_col = risk && std::find(cols.begin(), cols.end(), "risk_score") == cols.end();
+  const bool message_col = risk && std::find(cols.begin(), cols.end(), "risk_message") == cols.end();
+  out << (score_col ? ",risk_score" : "") << (message_col ? ",risk_message" : "") << "\n";
+  for (auto& dr : r.results) {
+    const auto& d = *dr.detection;
+    const bool dr_risk = has_risk(d);
     for (auto& row : dr.rows) {
-      out << csv_cell(dr.detection->name);
-      for (auto& c : cols) out << ',' << csv_cell(cell(row.get(c)));
-      if (risk)
-        out << ',' << format_number(dr.detection->score()) << ','
-            << csv_cell(render_message(dr.detection->message, row));
+      out << csv_cell(d.name);
+      for (auto& c : cols) {
+        const Value* v = row.get(c);
+        if (!v && dr_risk && c == "risk_score") out << ',' << format_number(d.score());
+        else if (!v && dr_risk && c == "risk_message") out << ',' << csv_cell(render_message(d.message, row));
+        else out << ',' << csv_cell(cell(v));
+      }
+      if (score_col) out << ',' << format_number(d.score());
+      if (message_col) out << ',' << csv_cell(render_message(d.message, row));
       out << "\n";
     }
+  }
 }
 
 void write_risk_events(std::ostream& out, const engine::HuntResult& r) {
-  for (auto& dr : r.results) {
-    const auto& d = *dr.detection;
-    // ESCU turns on risk-based alerting for TTP and Anomaly detections, not for Hunting
-    // searches (nor for an ad-hoc --spl search).
-    if (!d.creates_risk()) continue;
-    for (auto& row : dr.rows) {
-      std::string msg = render_message(d.message, row);
-      std::vector<std::string> threat_values, threat_types;
-      for (auto& t : d.threat_objects)
-        if (const Value* v = row.get(t.field))
-          for (auto& x : v->texts()) threat_values.push_back(x), threat_types.push_back(t.type);
-      for (auto& ro : d.risk_objects) {
-        const Value* v = row.get(ro.field);
-        if (!v) continue;
-        for (auto& obj : v->texts()) {
-          std::string o = "{";
-          o += "\"search_name\": " + json_quote(d.search_name());
-          o += ", \"detection_id\": " + json_quote(d.id);
-          o += ", \"risk_object\": " + json_quote(obj);
-          o += ", \"risk_object_type\": " + json_quote(ro.type);
-          o += ", \"risk_object_field\": " + json_quote(ro.field);
-          o += ", \"risk_score\": " + format_number(ro.score > 0 ? ro.score : d.score());
-          o += ", \"risk_message\": " + json_quote(msg);
-          o += ", \"threat_object\": " + json_strings(threat_values);
-          o += ", \"threat_object_type\": " + json_strings(threat_types);
-          o += ", \"annotations.mitre_attack\": " + json_strings(d.mitre_attack_ids);
-          o += ", \"analyticstories\": " + json_strings(d.analytic_stories);
-          for (const char* t : {"firstTime", "lastTime", "count"})
-            if (const Value* tv = row.get(t)) o += std::string(", \"") + t + "\": " + json_value(*tv);
-          out << o << "}\n";
-        }
-      }
-    }
-  }
+  for (auto& dr : r.results)
+    engine::for_each_risk_event(dr, [&](const engine::RiskEvent& ev) {
+      const auto& d = *ev.detection;
+      std::string o = "{";
+      o += "\"search_name\": " + json_quote(d.search_name());
+      o += ", \"detection_id\": " + json_quote(d.id);
+      o += ", \"risk_object\": " + json_quote(ev.risk_object);
+      o += ", \"risk_object_type\": " + json_quote(ev.entity->type);
+      o += ", \"risk_object_field\": " + json_quote(ev.entity->field);
+      o += ", \"risk_score\": " + format_number(ev.score);
+      o += ", \"risk_message\": " + json_quote(*ev.message);
+      o += ", \"threat_object\": " + json_strings(*ev.threat_values);
+      o += ", \"threat_object_type\": " + json_strings(*ev.threat_types);
+      o += ", \"annotations.mitre_attack\": " + json_strings(d.mitre_attack_ids);
+      o += ", \"analyticstories\": " + json_strings(d.analytic_stories);
+      for (const char* t : {"firstTime", "lastTime", "count"})
+        if (const Value* tv = ev.row->get(t)) o += std::string(", \"") + t + "\": " + json_value(*tv);
+      out << o << "}\n";
+    });
 }
 
 void write_input_errors(std::ostream& out, const engine::HuntResult& r) {

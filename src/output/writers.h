@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/hunt.h"
+#include "engine/risk.h"
 
 namespace splinter::output {
 
@@ -24,8 +25,8 @@ void write_input_errors(std::ostream& out, const engine::HuntResult& r);
 // Counts per file and per detection, problems, elapsed time (for stderr).
 void write_summary(std::ostream& out, const engine::HuntResult& r, bool verbose);
 
-// "$field$" tokens replaced by the row's values (a missing field keeps its token).
-std::string render_message(const std::string& tmpl, const Row& row);
+// "$field$" tokens replaced by the row's values (engine/risk.h).
+using engine::render_message;
 
 // JSON string literal for s (UTF-8 passed through, control characters escaped).
 std::string json_quote(std::string_view s);

@@ -144,3 +144,46 @@ TEST(OutputCsv, NothingCompiledWritesNothing) {
   output::write_rows(csv, r, output::Format::Csv);
   EXPECT_EQ(csv.str(), "");
 }
+
+// A Correlation search over the Risk data model gives its rows a risk_score (a sum) of
+// their own: the row's field wins over the detection's risk metadata, once per JSON
+// object and in one CSV column (rows of other detections fill it with their score).
+TEST(OutputRisk, RowsOwnRiskScoreIsNotRepeated) {
+  engine::HuntOptions o;
+  const std::string repo = SPLINTER_REPO_DIR;
+  o.inputs = {repo + "/tests/golden/data/risk_sysmon.xml"};
+  o.content_dir = repo + "/tests/golden/data/risk_content";
+  o.detections = {"Risk Test Certutil Download", repo + "/tests/golden/data/risk_dm_by_day.yml"};
+  o.read.threads = 1;
+  auto r = engine::hunt(o);
+  ASSERT_EQ(r.results.size(), 2u);
+  ASSERT_TRUE(r.results[1].error.empty()) << r.results[1].error;
+  ASSERT_EQ(r.results[1].rows.size(), 4u);
+  std::ostringstream json, csv;
+  output::write_rows(json, r, output::Format::Json);
+  output::write_rows(csv, r, output::Format::Csv);
+  std::istringstream lines(json.str());
+  std::string line;
+  std::vector<std::string> scores;
+  while (std::getline(lines, line)) {
+    size_t at = line.find("\"risk_score\": ");
+    ASSERT_NE(at, std::string::npos) << line;
+    EXPECT_EQ(line.find("\"risk_score\": ", at + 1), std::string::npos) << line;
+    EXPECT_EQ(line.find("\"risk_message\": ", line.find("\"risk_message\": ") + 1), std::string::npos) << line;
+    scores.push_back(line.substr(at + 14, line.find_first_of(",}", at) - at - 14));
+  }
+  // Certutil's two rows (its score), then the day/type sums of its risk events.
+  EXPECT_EQ(scores, (std::vector<std::string>{"64", "64", "64", "32", "64", "32"}));
+  const std::string c = csv.str();
+  const std::string header = c.substr(0, c.find('\n')) + ",";
+  EXPECT_EQ(header.find(",risk_score,"), header.rfind(",risk_score,")) << header;
+  EXPECT_EQ(header.find(",risk_message,"), header.rfind(",risk_message,")) << header;
+  EXPECT_NE(c.find("\nRisk Test Certutil Download,ws-b.example,ACME\\bob,certutil.exe,1,2026-04-02T14:00:00,"
+                   "2026-04-02T14:00:00,,,64,,,,,,,,Certutil downloaded a file on ws-b.example as ACME\\bob\n"),
+            std::string::npos)
+      << c;
+  EXPECT_NE(c.find("\nRisk Test Score By Day,,,,1,,,2026-04-02,user,32,32,ACME\\bob,process_name,"
+                   "ESCU - Risk Test Certutil Download - Rule,,,stash,Risk of user objects on 2026-04-02\n"),
+            std::string::npos)
+      << c;
+}
