@@ -106,9 +106,12 @@ Inputlookup read_inputlookup(const std::string& args, size_t args_pos, const Loo
   auto words = split_args(args, args_pos);
   size_t i = 0;
   int64_t start = 0, max = 1'000'000'000;  // Splunk's defaults
-  for (; i < words.size() && !words[i].quoted && words[i].text.find('=') != std::string::npos; ++i) {
-    const std::string& w = words[i].text;
-    const size_t at = args_pos + words[i].offset;
+  // Options come before the lookup name in Splunk's syntax; they are also taken right
+  // after it, as ESCU writes them (`inputlookup s3_deletion_baseline append=t`).
+  auto is_option = [&](size_t k) { return k < words.size() && !words[k].quoted && words[k].text.find('=') != std::string::npos; };
+  auto option = [&](size_t k) {
+    const std::string& w = words[k].text;
+    const size_t at = args_pos + words[k].offset;
     const std::string key = to_lower(w.substr(0, w.find('='))), v = w.substr(w.find('=') + 1);
     auto whole = [&](int64_t& n) {
       if (v.empty() || v.size() > 10 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
@@ -126,11 +129,12 @@ Inputlookup read_inputlookup(const std::string& args, size_t args_pos, const Loo
     } else {
       throw spl::Error("unsupported inputlookup option " + key + "=", at);
     }
-  }
+  };
+  for (; is_option(i); ++i) option(i);
   if (i >= words.size()) throw spl::Error("inputlookup needs a lookup name", args_pos + args.size());
   const std::string name = words[i].text;
   const size_t name_pos = args_pos + words[i].offset;
-  ++i;
+  for (++i; is_option(i); ++i) option(i);
   ExprPtr where;
   if (i < words.size()) {
     if (words[i].quoted || !iequals(words[i].text, "where"))
