@@ -790,7 +790,13 @@ void parse_rename(SearchParser& p, RenameCommand& c) {
     Token as = p.next();
     if (as.kind != Tok::Word || !ieq(as.text, "as"))
       throw Error("expected AS after '" + from + "' in rename, found " + describe(as), as.begin);
-    c.renames.emplace_back(std::move(from), expect_name(p, "a new field name after AS"));
+    const size_t to_pos = p.peek().begin;
+    std::string to = expect_name(p, "a new field name after AS");
+    // Splunk (Search Reference, rename): "Both the original and renamed fields must
+    // include the same number of wildcards, otherwise a wildcard mismatch error is returned."
+    if (std::count(from.begin(), from.end(), '*') != std::count(to.begin(), to.end(), '*'))
+      throw Error("rename " + from + " AS " + to + ": both names must have the same number of wildcards (*)", to_pos);
+    c.renames.emplace_back(std::move(from), std::move(to));
   }
   if (c.renames.empty()) throw Error("rename needs 'field AS newname'", p.peek().begin);
 }
