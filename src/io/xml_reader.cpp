@@ -437,6 +437,17 @@ class XmlStreamReader {
           skip_garbage();
       }
     }
+    if (classic_local_time_) {
+      InputProblem p;
+      p.file = path_;
+      p.offset = classic_local_at_.first;
+      p.line = classic_local_at_.second;
+      p.what = std::to_string(classic_local_time_) +
+               " classic WinEventLog event(s) took _time from the record's header time, which has no time zone; "
+               "read as UTC";
+      p.warning = true;
+      sink_.on_problem(p);
+    }
   }
 
  private:
@@ -634,9 +645,12 @@ class XmlStreamReader {
     }
     if (end > kMaxRecordBytes)
       reject(off, line, kRecordTooLarge);
-    else if (classic_.parse(sb_.view().substr(0, end), ev_, error_))
+    else if (classic_.parse(sb_.view().substr(0, end), ev_, error_)) {
+      // The header time ("01/14/2021 11:41:39 PM") is the sender's local time, with no
+      // zone: read as UTC, said once per file (as for NXLog's EventTime).
+      if (ev_.time_us != kNoTime && !classic_local_time_++) classic_local_at_ = {off, line};
       emit(off, line);
-    else
+    } else
       reject(off, line, error_);
     sb_.consume(end);
   }
@@ -650,6 +664,8 @@ class XmlStreamReader {
   XmlEventParser parser_;
   ClassicRecordParser classic_;
   std::string error_;
+  uint64_t classic_local_time_ = 0;  // classic records timed by their zone-less header
+  std::pair<uint64_t, uint64_t> classic_local_at_;  // the first one: offset, line
 };
 
 }  // namespace

@@ -249,6 +249,28 @@ TEST(IoXml, ClassicWinEventLogFileAlone) {
   EXPECT_EQ(ev[1].format, EventFormat::Classic);
 }
 
+// A classic record's header time has no zone: read as UTC, and the file says so once,
+// at the first such record.
+TEST(IoXml, ClassicHeaderTimeWithoutZoneIsWarnedOnce) {
+  std::string text =
+      "03/05/2024 2:15:07 PM\nLogName=Security\nEventCode=4688\nComputerName=WKS-07\n"
+      "03/05/2024 02:16:00 AM\nLogName=System\nEventCode=7045\nComputerName=WKS-08\n";
+  CollectSink s;
+  s.keep_time_warnings = true;
+  FileStats st;
+  auto ev = read_text(text, s, &st);
+  ASSERT_EQ(ev.size(), 2u);
+  ASSERT_EQ(s.problems.size(), 1u);
+  EXPECT_TRUE(s.problems[0].warning);
+  EXPECT_EQ(s.problems[0].line, 1u);
+  EXPECT_EQ(s.problems[0].offset, 0u);
+  EXPECT_NE(s.problems[0].what.find("2 classic WinEventLog event(s) took _time from the record's header time, which "
+                                    "has no time zone; read as UTC"),
+            std::string::npos)
+      << s.problems[0].what;
+  EXPECT_EQ(st.rejected, 0u);
+}
+
 // A date line alone is not a classic record: such text stays unrecognised.
 TEST(IoXml, DateLinesWithoutKeyValuesAreNotClassic) {
   CollectSink s;
