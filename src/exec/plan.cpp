@@ -1,6 +1,7 @@
 #include "exec/plan.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <unordered_map>
@@ -1552,8 +1553,39 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p, const LookupCatalog* 
     compile_row_ops(p, 1, *plan, lookups);
     return plan;
   }
+  if (first.kind == CommandKind::Other && first.name == "makeresults") {
+    // makeresults [count=N] [annotate=false]: N rows holding only _time, the time the
+    // search runs (Search Reference, makeresults); for trying a pipeline on made-up values.
+    const std::string& a = first.other.args;
+    const size_t at = first.span.end - a.size();
+    int64_t count = 1;
+    for (const auto& w : split_args(a, at)) {
+      const size_t eq = w.text.find('=');
+      const std::string key = eq == std::string::npos ? w.text : to_lower(w.text.substr(0, eq));
+      const std::string v = eq == std::string::npos ? "" : w.text.substr(eq + 1);
+      if (key == "count") {
+        if (v.empty() || v.size() > 7 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+          throw spl::Error("makeresults count= expects a whole number up to 9,999,999", at + w.offset);
+        count = std::stoll(v);
+      } else if (key == "annotate") {
+        bool b = false;
+        if (!parse_bool(to_lower(v), b)) throw spl::Error("makeresults annotate= expects true or false", at + w.offset);
+        if (b) throw spl::Error("makeresults annotate=true is not supported (splinter has no index or host)", at + w.offset);
+      } else {
+        throw spl::Error("unsupported makeresults argument '" + w.text + "'", at + w.offset);
+      }
+    }
+    const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count();
+    plan->generated = true;
+    plan->generated_rows.resize(static_cast<size_t>(count));
+    for (Row& r : plan->generated_rows) r.set("_time", Value::of_time_us(now_us / 1'000'000 * 1'000'000));
+    compile_row_ops(p, 1, *plan, lookups);
+    return plan;
+  }
   if (first.kind != CommandKind::Tstats)
-    throw spl::Error("searches must start with search terms or | tstats (found \"" + first.name + "\")",
+    throw spl::Error("searches must start with search terms, | tstats, | inputlookup or | makeresults (found \"" +
+                         first.name + "\")",
                      first.span.begin);
   const auto& ts = first.tstats;
   std::string dm = ts.datamodel;
