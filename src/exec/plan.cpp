@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -82,12 +83,49 @@ class DatasetFields : public FieldResolver {
   std::vector<std::string>& warnings_;
 };
 
-std::vector<AggSpec> compile_aggs(const std::vector<spl::Aggregation>& aggs, FieldResolver& fields) {
+// Does an eval expression give a condition (true/false) rather than a value?
+bool is_condition(const spl::Expr& e) {
+  using K = spl::ExprKind;
+  switch (e.kind) {
+    case K::And: case K::Or: case K::Not: case K::In: case K::Compare: return true;
+    case K::Binary: {
+      static const std::set<std::string> ops = {"=", "==", "!=", "<", "<=", ">", ">=", "LIKE", "XOR"};
+      return ops.count(e.text) > 0;
+    }
+    case K::Call: {
+      static const std::set<std::string> fns = {"like", "match", "isnull", "isnotnull", "isnum", "isint",
+                                                "isstr", "isbool", "cidrmatch", "searchmatch", "in", "true", "false"};
+      return fns.count(to_lower(e.text)) > 0;
+    }
+    default: return false;
+  }
+}
+
+// eval_args: stats/eventstats, where func(eval(<expr>)) is compiled here once; tstats
+// (fields of the data model only) refuses it.
+std::vector<AggSpec> compile_aggs(const std::vector<spl::Aggregation>& aggs, FieldResolver& fields, bool eval_args) {
   std::vector<AggSpec> out;
   for (auto& a : aggs) {
     AggSpec s;
     if (!parse_agg_func(a.func, s.func, s.pct)) throw spl::Error("unsupported aggregation " + a.func + "()", a.span.begin);
-    if (a.func.find("eval(") != std::string::npos) throw spl::Error("eval() inside aggregations is not supported", a.span.begin);
+    if (a.eval) {
+      if (!eval_args) throw spl::Error("eval() inside tstats aggregations is not supported", a.span.begin);
+      // Splunk (Search Manual, "Use the eval command and functions"): an eval expression
+      // in a stats function must be renamed with AS.
+      if (!a.alias_given)
+        throw spl::Error(a.func + "(eval(...)) needs AS <name>: Splunk requires an eval() aggregation to be renamed",
+                         a.span.begin);
+      // A condition means "count the events where it holds" only in count(); what
+      // Splunk makes of it elsewhere is not documented, so it is refused, not guessed.
+      if (s.func != AggFunc::Count && is_condition(*a.eval))
+        throw spl::Error(a.func + "(eval(<condition>)) is not supported; count(eval(<condition>)) counts where it holds, "
+                         "or give a value, e.g. " + a.func + "(eval(if(<condition>, 1, 0)))",
+                         a.eval->span.begin);
+      s.eval = std::make_shared<const EvalExpr>(EvalExpr::compile(*a.eval, fields));
+      s.output = a.alias;
+      out.push_back(std::move(s));
+      continue;
+    }
     s.field = a.field.empty() ? -1 : fields.resolve(a.field);
     if (s.func != AggFunc::Count && a.field.empty())
       throw spl::Error(a.func + "() needs a field", a.span.begin);
@@ -343,7 +381,7 @@ class FieldsOp : public RowOp {
 // event time (for earliest/latest and a by _time span=).
 GroupSpec stats_group(const spl::StatsCommand& c, RowFields& fields, size_t pos) {
   GroupSpec g;
-  g.aggs = compile_aggs(c.aggregations, fields);
+  g.aggs = compile_aggs(c.aggregations, fields, true);
   for (auto& b : c.by) g.by.push_back(fields.resolve(b)), g.by_names.push_back(b);
   g.time_field = fields.resolve("_time");
   g.input_order = true;
@@ -1596,7 +1634,7 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p, const LookupCatalog* 
   } else {
     plan->where = SearchPredicate::compile(ts.where.get(), fields, false);
   }
-  plan->group.aggs = compile_aggs(ts.aggregations, fields);
+  plan->group.aggs = compile_aggs(ts.aggregations, fields, false);
   for (auto& b : ts.by) {
     plan->group.by.push_back(fields.resolve(b));
     plan->group.by_names.push_back(b);
