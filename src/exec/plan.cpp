@@ -1211,7 +1211,9 @@ class SortOp : public RowOp {
     if (!v || v->is_null()) return k;
     k.text = v->text();  // a multivalue field sorts by its first value
     if (c == Collate::Str) return k.kind = kText, k;
-    if (c != Collate::Ip && (v->type == Value::Type::Num ? (k.num = v->num, true) : parse_number(k.text, k.num)))
+    // (a NaN would break the ordering: it sorts as text)
+    if (c != Collate::Ip && (v->type == Value::Type::Num ? (k.num = v->num, true) : parse_number(k.text, k.num)) &&
+        !std::isnan(k.num))
       return k.kind = kNum, k;
     if (c != Collate::Num && parse_ip(k.text, k.ip)) return k.kind = kIp, k;
     return k.kind = kText, k;

@@ -647,12 +647,13 @@ Aggregation parse_aggregation(SearchParser& p, AggShape* shape = nullptr, bool e
       const size_t ee = matching_paren(text, eb + 4, close);
       size_t rest = ee + 1;
       while (rest < close && is_space(text[rest])) ++rest;
-      if (rest == close) {
-        EvalParser ep(text, eb + 5, ee);
-        a.eval = ep.parse_expr();
-        Token t = ep.peek();
-        if (t.kind != Tok::End) throw Error("unexpected " + describe(t) + " in eval() expression", t.begin);
-      }
+      // eval(...) must be the whole argument: anything after it would otherwise be read
+      // as part of a field name that no event has.
+      if (rest != close) throw Error("unexpected text after eval(...) in " + a.func + "()", rest);
+      EvalParser ep(text, eb + 5, ee);
+      a.eval = ep.parse_expr();
+      Token t = ep.peek();
+      if (t.kind != Tok::End) throw Error("unexpected " + describe(t) + " in eval() expression", t.begin);
     }
     written = std::string(text.substr(f.begin, close + 1 - f.begin));
     p.set_pos(close + 1);
