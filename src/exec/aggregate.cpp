@@ -5,6 +5,8 @@
 #include <cstring>
 #include <map>
 
+#include "exec/eval_expr.h"
+
 namespace splinter::exec {
 
 bool parse_agg_func(const std::string& name, AggFunc& out) {
@@ -102,12 +104,30 @@ void GroupTable::update(Group& g, FieldAccess& f, int64_t time_us) {
   for (size_t a = 0; a < spec_.aggs.size(); ++a) {
     const AggSpec& spec = spec_.aggs[a];
     State& s = g.states[a];
-    if (spec.func == AggFunc::Count && spec.field < 0) {
+    if (spec.func == AggFunc::Count && spec.field < 0 && !spec.eval) {
       ++s.count;
       continue;
     }
-    const Value* v = f.get(spec.field);
-    if (!v) continue;
+    const Value* v;
+    if (spec.eval) {
+      // Splunk: func(eval(<expr>)) is eval temp=<expr> | stats func(temp) (Search
+      // Reference, "Statistical and charting functions": Using eval expressions). A
+      // condition counts as its truth: count(eval(status=404)) counts the events where it
+      // holds; false, like null, is no value.
+      EvalResult r = spec.eval->eval(f);
+      if (spec.func == AggFunc::Count && r.boolean >= 0) {
+        s.count += static_cast<uint64_t>(r.boolean);
+        continue;
+      }
+      // Elsewhere a condition is refused when compiling; one that only shows at run
+      // time (inside if()) takes the value eval would give it ("true"/"false").
+      eval_value_ = r.to_value();
+      if (eval_value_.is_null()) continue;
+      v = &eval_value_;
+    } else {
+      v = f.get(spec.field);
+      if (!v) continue;
+    }
     // Values are read in place: no copy of the event's text per aggregation and event.
     if (v->type == Value::Type::Multi) {
       for (const std::string& text : v->multi) update_one(spec, s, *v, text, time_us);

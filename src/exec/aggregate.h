@@ -15,6 +15,8 @@
 
 namespace splinter::exec {
 
+class EvalExpr;
+
 enum class AggFunc { Count, Min, Max, Values, Dc, Earliest, Latest, Sum, Avg, List, First, Last, Range, Stdev, Stdevp, Var, Varp, Perc, UpperPerc, Mode };
 
 struct AggSpec {
@@ -22,6 +24,9 @@ struct AggSpec {
   int field = -1;       // -1 with Count = count events
   std::string output;   // column name
   double pct = 50;      // Perc/UpperPerc: the percentile (median = perc50)
+  // func(eval(<expr>)): evaluated per event instead of reading `field`; compiled once,
+  // shared by the copies of the spec each run makes.
+  std::shared_ptr<const EvalExpr> eval;
 };
 
 // Parses an SPL aggregation name (count, min, dc, distinct_count, ...); false if unknown.
@@ -150,6 +155,7 @@ class GroupTable {
   std::vector<std::string> cur_;    // current by-values while expanding multivalue keys
   std::string key_;
   std::string num_text_;  // a number's text, for the functions that keep text
+  Value eval_value_;      // an eval() argument's value for the current event
   uint64_t dropped_ = 0;
 };
 

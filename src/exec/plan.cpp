@@ -1,9 +1,14 @@
 #include "exec/plan.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstring>
 #include <cmath>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -83,12 +88,49 @@ class DatasetFields : public FieldResolver {
   std::vector<std::string>& warnings_;
 };
 
-std::vector<AggSpec> compile_aggs(const std::vector<spl::Aggregation>& aggs, FieldResolver& fields) {
+// Does an eval expression give a condition (true/false) rather than a value?
+bool is_condition(const spl::Expr& e) {
+  using K = spl::ExprKind;
+  switch (e.kind) {
+    case K::And: case K::Or: case K::Not: case K::In: case K::Compare: return true;
+    case K::Binary: {
+      static const std::set<std::string> ops = {"=", "==", "!=", "<", "<=", ">", ">=", "LIKE", "XOR"};
+      return ops.count(e.text) > 0;
+    }
+    case K::Call: {
+      static const std::set<std::string> fns = {"like", "match", "isnull", "isnotnull", "isnum", "isint",
+                                                "isstr", "isbool", "cidrmatch", "searchmatch", "in", "true", "false"};
+      return fns.count(to_lower(e.text)) > 0;
+    }
+    default: return false;
+  }
+}
+
+// eval_args: stats/eventstats, where func(eval(<expr>)) is compiled here once; tstats
+// (fields of the data model only) refuses it.
+std::vector<AggSpec> compile_aggs(const std::vector<spl::Aggregation>& aggs, FieldResolver& fields, bool eval_args) {
   std::vector<AggSpec> out;
   for (auto& a : aggs) {
     AggSpec s;
     if (!parse_agg_func(a.func, s.func, s.pct)) throw spl::Error("unsupported aggregation " + a.func + "()", a.span.begin);
-    if (a.func.find("eval(") != std::string::npos) throw spl::Error("eval() inside aggregations is not supported", a.span.begin);
+    if (a.eval) {
+      if (!eval_args) throw spl::Error("eval() inside tstats aggregations is not supported", a.span.begin);
+      // Splunk (Search Manual, "Use the eval command and functions"): an eval expression
+      // in a stats function must be renamed with AS.
+      if (!a.alias_given)
+        throw spl::Error(a.func + "(eval(...)) needs AS <name>: Splunk requires an eval() aggregation to be renamed",
+                         a.span.begin);
+      // A condition means "count the events where it holds" only in count(); what
+      // Splunk makes of it elsewhere is not documented, so it is refused, not guessed.
+      if (s.func != AggFunc::Count && is_condition(*a.eval))
+        throw spl::Error(a.func + "(eval(<condition>)) is not supported; count(eval(<condition>)) counts where it holds, "
+                         "or give a value, e.g. " + a.func + "(eval(if(<condition>, 1, 0)))",
+                         a.eval->span.begin);
+      s.eval = std::make_shared<const EvalExpr>(EvalExpr::compile(*a.eval, fields));
+      s.output = a.alias;
+      out.push_back(std::move(s));
+      continue;
+    }
     s.field = a.field.empty() ? -1 : fields.resolve(a.field);
     if (s.func != AggFunc::Count && a.field.empty())
       throw spl::Error(a.func + "() needs a field", a.span.begin);
@@ -344,7 +386,7 @@ class FieldsOp : public RowOp {
 // event time (for earliest/latest and a by _time span=).
 GroupSpec stats_group(const spl::StatsCommand& c, RowFields& fields, size_t pos) {
   GroupSpec g;
-  g.aggs = compile_aggs(c.aggregations, fields);
+  g.aggs = compile_aggs(c.aggregations, fields, true);
   for (auto& b : c.by) g.by.push_back(fields.resolve(b)), g.by_names.push_back(b);
   g.time_field = fields.resolve("_time");
   g.input_order = true;
@@ -1046,64 +1088,147 @@ class HeadOp : public RowOp {
   size_t n_ = 10;
 };
 
-// sort [N] [+|-]field ... : numbers as numbers, else lexicographic; Splunk's default
-// limit is 10000 rows (sort 0 = no limit).
+// sort [N|limit=N] [+|-]<sort-field> ... [d|desc], <sort-field> = field | auto(field) |
+// str(field) | num(field) | ip(field). Splunk's default limit is 10000 rows (sort 0 = no
+// limit). Splunk (Search Reference, sort): "Results missing a given field are treated as
+// having the smallest or largest possible value of that field if the order is descending
+// or ascending, respectively": such rows come last either way.
+// Collation (Search Reference, sort, "Sort field options" and Usage): auto (the default)
+// sorts numbers numerically, IP addresses as addresses, other text lexicographically
+// (byte order: digits before upper before lower case); values of different kinds are
+// ordered numbers, then IPs, then text (so the order is total; the docs decide only
+// pairs of one kind). str: lexicographic; num: numbers numerically, then the values
+// that are no numbers, lexicographically; ip: IPv4/IPv6 addresses by address, then the
+// others, lexicographically. Text that merely starts with digits ("10.1.a") is text:
+// the docs' bullet ("sorted numerically based on that number alone") and their own
+// example (9.1.a before 10.1.a, descending, "lexicographically") disagree.
 class SortOp : public RowOp {
  public:
+  enum class Collate { Auto, Str, Num, Ip };
   SortOp(const std::string& args, size_t pos) {
     auto words = split_args(args, pos);
     bool desc_next = false;
     for (size_t i = 0; i < words.size(); ++i) {
       std::string t = words[i].text;
+      const size_t at = pos + words[i].offset;
       double n;
       if (i == 0 && !words[i].quoted && parse_number(t, n)) {
         limit_ = static_cast<size_t>(n);
         continue;
       }
-      if (istarts_with(t, "limit=")) {
-        limit_ = static_cast<size_t>(std::stod(t.substr(6)));
+      if (!words[i].quoted && istarts_with(t, "limit=")) {
+        if (!parse_number(t.substr(6), n) || n < 0) throw spl::Error("sort limit= expects a number", at);
+        limit_ = static_cast<size_t>(n);
         continue;
       }
-      if (t == "-" || t == "+") {
+      if (!words[i].quoted && (t == "-" || t == "+")) {
         desc_next = t == "-";
         continue;
       }
       bool desc = desc_next;
       desc_next = false;
-      if (!t.empty() && (t[0] == '-' || t[0] == '+')) desc = t[0] == '-', t = t.substr(1);
-      if (to_lower(t) == "d" || to_lower(t) == "desc") {
-        for (auto& k : keys_) k.second = !k.second;
+      if (!words[i].quoted && !t.empty() && (t[0] == '-' || t[0] == '+')) desc = t[0] == '-', t = t.substr(1);
+      if (!words[i].quoted && (to_lower(t) == "d" || to_lower(t) == "desc")) {
+        for (auto& k : keys_) k.desc = !k.desc;
         continue;
       }
-      keys_.emplace_back(t, desc);
+      Key k{t, desc, Collate::Auto};
+      const size_t open = t.find('(');
+      if (!words[i].quoted && open != std::string::npos && t.back() == ')') {
+        const std::string fn = to_lower(t.substr(0, open));
+        static const std::map<std::string, Collate> kinds = {
+            {"auto", Collate::Auto}, {"str", Collate::Str}, {"num", Collate::Num}, {"ip", Collate::Ip}};
+        if (auto it = kinds.find(fn); it != kinds.end()) {
+          k.field = t.substr(open + 1, t.size() - open - 2);
+          k.collate = it->second;
+          if (k.field.empty()) throw spl::Error("sort " + fn + "() needs a field", at);
+        }
+      }
+      keys_.push_back(std::move(k));
     }
     if (keys_.empty()) throw spl::Error("sort needs a field", pos);
   }
   void run(std::vector<Row>& rows) override {
-    std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
-      for (auto& [f, desc] : keys_) {
-        const Value* x = a.get(f);
-        const Value* y = b.get(f);
-        if (!x || !y) {
-          if (x == y) continue;
-          return desc ? x == nullptr : y == nullptr;  // missing values sort last
+    // Each row's sort keys are worked out once, not in every comparison.
+    const size_t nk = keys_.size();
+    std::vector<SortKey> sk(rows.size() * nk);
+    for (size_t r = 0; r < rows.size(); ++r)
+      for (size_t k = 0; k < nk; ++k) sk[r * nk + k] = make_key(rows[r].get(keys_[k].field), keys_[k].collate);
+    std::vector<size_t> order(rows.size());
+    for (size_t r = 0; r < order.size(); ++r) order[r] = r;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      for (size_t k = 0; k < nk; ++k) {
+        const SortKey& x = sk[a * nk + k];
+        const SortKey& y = sk[b * nk + k];
+        if (x.kind == kMissing || y.kind == kMissing) {
+          if (x.kind == y.kind) continue;
+          return y.kind == kMissing;  // missing last, ascending or descending
         }
-        double nx, ny;
-        int c;
-        if (x->as_number(nx) && y->as_number(ny)) c = nx < ny ? -1 : nx > ny ? 1 : 0;
-        else {
-          std::string sx = x->text(), sy = y->text();
-          c = sx < sy ? -1 : sx > sy ? 1 : 0;
-        }
-        if (c != 0) return desc ? c > 0 : c < 0;
+        const int c = compare(x, y);
+        if (c != 0) return keys_[k].desc ? c > 0 : c < 0;
       }
       return false;
     });
-    if (limit_ && rows.size() > limit_) rows.resize(limit_);
+    std::vector<Row> out;
+    out.reserve(std::min(rows.size(), limit_ ? limit_ : rows.size()));
+    for (size_t r : order) {
+      if (limit_ && out.size() >= limit_) break;
+      out.push_back(std::move(rows[r]));
+    }
+    rows = std::move(out);
   }
 
  private:
-  std::vector<std::pair<std::string, bool>> keys_;
+  struct Key {
+    std::string field;
+    bool desc = false;
+    Collate collate = Collate::Auto;
+  };
+  // kind orders values of different kinds: number, IP address, text; then missing.
+  static constexpr int kNum = 0, kIp = 1, kText = 2, kMissing = 3;
+  struct SortKey {
+    int kind = kMissing;
+    double num = 0;
+    std::array<unsigned char, 17> ip{};  // family byte (4 before 6), then the address
+    std::string text;
+  };
+  static bool parse_ip(const std::string& s, std::array<unsigned char, 17>& out) {
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, s.c_str(), buf) == 1) {
+      out.fill(0);
+      out[0] = 4;
+      std::copy(buf, buf + 4, out.begin() + 1);
+      return true;
+    }
+    if (inet_pton(AF_INET6, s.c_str(), buf) == 1) {
+      out[0] = 6;
+      std::copy(buf, buf + 16, out.begin() + 1);
+      return true;
+    }
+    return false;
+  }
+  static SortKey make_key(const Value* v, Collate c) {
+    SortKey k;
+    if (!v || v->is_null()) return k;
+    k.text = v->text();  // a multivalue field sorts by its first value
+    if (c == Collate::Str) return k.kind = kText, k;
+    // (a NaN would break the ordering: it sorts as text)
+    if (c != Collate::Ip && (v->type == Value::Type::Num ? (k.num = v->num, true) : parse_number(k.text, k.num)) &&
+        !std::isnan(k.num))
+      return k.kind = kNum, k;
+    if (c != Collate::Num && parse_ip(k.text, k.ip)) return k.kind = kIp, k;
+    return k.kind = kText, k;
+  }
+  static int compare(const SortKey& x, const SortKey& y) {
+    if (x.kind != y.kind) return x.kind < y.kind ? -1 : 1;
+    if (x.kind == kNum) return x.num < y.num ? -1 : x.num > y.num ? 1 : 0;
+    if (x.kind == kIp) {
+      if (const int c = std::memcmp(x.ip.data(), y.ip.data(), x.ip.size())) return c < 0 ? -1 : 1;
+      return 0;
+    }
+    return x.text.compare(y.text) < 0 ? -1 : x.text.compare(y.text) > 0 ? 1 : 0;
+  }
+  std::vector<Key> keys_;
   size_t limit_ = 10000;
 };
 
@@ -1628,7 +1753,7 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p, const LookupCatalog* 
   } else {
     plan->where = SearchPredicate::compile(ts.where.get(), fields, false);
   }
-  plan->group.aggs = compile_aggs(ts.aggregations, fields);
+  plan->group.aggs = compile_aggs(ts.aggregations, fields, false);
   for (auto& b : ts.by) {
     plan->group.by.push_back(fields.resolve(b));
     plan->group.by_names.push_back(b);

@@ -70,6 +70,10 @@ struct Aggregation {
   std::string func;   // lower case: count, min, max, values, dc, distinct_count, earliest, latest, sum, avg, ...
   std::string field;  // may be empty for count
   std::string alias;  // output name; when empty the parser fills Splunk's default ("count", "min(field)")
+  bool alias_given = false;  // written with AS (Splunk requires it for an eval() argument)
+  // func(eval(<expr>)) in stats/tstats: the expression (eval semantics); field keeps the
+  // text as written. Null for a plain field.
+  ExprPtr eval;
   Span span;
 };
 

@@ -626,7 +626,7 @@ struct AggShape {
   bool alias = false;
 };
 
-Aggregation parse_aggregation(SearchParser& p, AggShape* shape = nullptr) {
+Aggregation parse_aggregation(SearchParser& p, AggShape* shape = nullptr, bool eval_arg = false) {
   Token f = p.next();
   if (f.kind != Tok::Word || !is_ident(f.text))
     throw Error("expected an aggregation function such as count or values(field), found " + describe(f), f.begin);
@@ -639,6 +639,22 @@ Aggregation parse_aggregation(SearchParser& p, AggShape* shape = nullptr) {
     const std::string_view text = p.lexer().text();
     size_t close = matching_paren(text, open.begin, p.lexer().limit());
     a.field = std::string(trim(text.substr(open.begin + 1, close - open.begin - 1)));
+    // func(eval(<expr>)): the expression is parsed here, over the same text, so its
+    // errors point into the search; the executor compiles it once.
+    if (eval_arg && a.field.size() > 5 && ieq(std::string_view(a.field).substr(0, 5), "eval(")) {
+      size_t eb = open.begin + 1;
+      while (is_space(text[eb])) ++eb;
+      const size_t ee = matching_paren(text, eb + 4, close);
+      size_t rest = ee + 1;
+      while (rest < close && is_space(text[rest])) ++rest;
+      // eval(...) must be the whole argument: anything after it would otherwise be read
+      // as part of a field name that no event has.
+      if (rest != close) throw Error("unexpected text after eval(...) in " + a.func + "()", rest);
+      EvalParser ep(text, eb + 5, ee);
+      a.eval = ep.parse_expr();
+      Token t = ep.peek();
+      if (t.kind != Tok::End) throw Error("unexpected " + describe(t) + " in eval() expression", t.begin);
+    }
     written = std::string(text.substr(f.begin, close + 1 - f.begin));
     p.set_pos(close + 1);
     a.span.end = static_cast<uint32_t>(close + 1);
@@ -650,6 +666,7 @@ Aggregation parse_aggregation(SearchParser& p, AggShape* shape = nullptr) {
     Token n = raw_name(p);
     if (n.kind == Tok::End) throw Error("expected a name after AS, found " + describe(p.peek()), p.peek().begin);
     a.alias = n.text;
+    a.alias_given = true;
     a.span.end = static_cast<uint32_t>(n.end);
     if (shape) shape->alias = true;
   } else {
@@ -724,7 +741,7 @@ void parse_tstats(SearchParser& p, TstatsCommand& c) {
       p.next();
       continue;
     }
-    c.aggregations.push_back(parse_aggregation(p));
+    c.aggregations.push_back(parse_aggregation(p, nullptr, true));
   }
   if (c.aggregations.empty()) throw Error("tstats needs at least one aggregation (e.g. count)", p.peek().begin);
   for (Token t = p.peek(); t.kind != Tok::End; t = p.peek()) {
@@ -765,7 +782,7 @@ void parse_stats(SearchParser& p, StatsCommand& c, const std::string& name) {
       p.next();
       continue;
     }
-    c.aggregations.push_back(parse_aggregation(p));
+    c.aggregations.push_back(parse_aggregation(p, nullptr, true));
   }
   if (c.aggregations.empty()) throw Error(name + " needs at least one aggregation (e.g. count)", p.peek().begin);
   Token by = p.next();
