@@ -363,7 +363,10 @@ TEST(EvtxRobustness, BatchOfFilesKeepsInputOrder) {
          "<Computer>h</Computer></System></Event>\n";
   std::filesystem::copy_file(kCases + "C20.evtx", dir / "e.evtx");
   std::filesystem::copy_file(sec, dir / "f.evtx");
-  const std::vector<std::string> inputs = {dir.string(), (dir / "missing.evtx").string(), (dir / "a.evtx").string()};
+  // A file named after the walk (outside it: the same file again would be read once).
+  const std::string after = dir.string() + "_a.evtx";
+  std::filesystem::copy_file(kCases + "C19.evtx", after, std::filesystem::copy_options::overwrite_existing);
+  const std::vector<std::string> inputs = {dir.string(), (dir / "missing.evtx").string(), after};
 
   auto run = [&](unsigned threads, CollectSink& sink) {
     ReadOptions o;
@@ -412,6 +415,7 @@ TEST(EvtxRobustness, BatchOfFilesKeepsInputOrder) {
     }
   }
   std::filesystem::remove_all(dir);
+  std::filesystem::remove(after);
 }
 
 // Preallocated logs copied by sparse-aware tools keep their unused chunks as holes,
