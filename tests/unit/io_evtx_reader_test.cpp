@@ -468,9 +468,24 @@ TEST(EvtxRobustness, CarvingRecoversSlackRecords) {
   EXPECT_EQ(a.parsed, 298u);
   EXPECT_EQ(b.parsed, 348u);  // = evtxexport -m all
   size_t recovered = 0;
-  for (const Rec& r : carved.recs) recovered += r.recovered;
+  for (const Rec& r : carved.recs) {
+    recovered += r.recovered;
+    // Marked where searches and output see it, once, on carved records only.
+    size_t marks = 0;
+    for (const auto& [name, value] : r.fields)
+      if (name == kRecoveredField) {
+        ++marks;
+        EXPECT_EQ(value, "true");
+      }
+    EXPECT_EQ(marks, r.recovered ? 1u : 0u);
+  }
   EXPECT_EQ(recovered, 50u);
-  for (const Rec& r : plain.recs) EXPECT_FALSE(r.recovered);
+  EXPECT_EQ(b.recovered, 50u);
+  EXPECT_EQ(a.recovered, 0u);
+  for (const Rec& r : plain.recs) {
+    EXPECT_FALSE(r.recovered);
+    for (const auto& [name, value] : r.fields) EXPECT_NE(name, kRecoveredField);
+  }
   bool bad_magic = false;
   for (const auto& p : plain.problems) bad_magic |= !p.warning && p.what.find("chunk 6") != std::string::npos;
   EXPECT_TRUE(bad_magic);

@@ -255,3 +255,20 @@ TEST(OutputExitCodes, OutputDashIsStdout) {
   EXPECT_NE(text.find("regsvr32"), std::string::npos) << text;
   std::filesystem::remove_all(dir);
 }
+
+// --carve: the run summary counts the records recovered from slack space.
+TEST(OutputExitCodes, SummaryCountsCarvedRecords) {
+  const std::string f =
+      std::string(SPLINTER_SHARED_DIR) + "/data/omerbenamram-evtx/samples/sample_with_a_bad_chunk_magic.evtx";
+  if (!std::filesystem::exists(f)) GTEST_SKIP() << "missing " << f;
+  Outcome o = run("hunt --carve " + f);
+  EXPECT_EQ(o.code, 3) << o.err;  // its damaged chunks are input errors
+  EXPECT_NE(o.err.find("events read 517, parsed 348, rejected 169"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("  50 event(s) recovered from EVTX slack space (--carve), marked splinter_recovered=true\n"),
+            std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find("[evtx]: read 517, parsed 348, rejected 169, 50 recovered from slack"), std::string::npos)
+      << o.err;
+  o = run("hunt " + f);
+  EXPECT_EQ(o.err.find("recovered"), std::string::npos) << o.err;
+}
