@@ -347,10 +347,23 @@ void read_text(const std::string& path, bool from_dir, NameHint hint, EventSink&
     // Compressed, stdin, or not mappable: decode from a copy.
     st.format = Format::Evtx;
     std::vector<uint8_t> all;
+    // A stream is copied only while chunks keep coming: kMaxStreamJunkBytes without a
+    // chunk signature where a chunk starts (a FIFO named .evtx fed zeros) ends the copy.
+    uint64_t last_chunk = 0, next_chunk = evtx::kFileHeaderSize;
+    bool cut = false;
     do {
       all.insert(all.end(), sb.data(), sb.data() + sb.avail());
       sb.consume(sb.avail());
-    } while (sb.fill());
+      for (; next_chunk + 8 <= all.size(); next_chunk += evtx::kChunkSize)
+        if (std::memcmp(all.data() + next_chunk, "ElfChnk\0", 8) == 0) last_chunk = next_chunk;
+      cut = src.is_stream() && all.size() - last_chunk > kMaxStreamJunkBytes;
+    } while (!cut && sb.fill());
+    if (cut) {
+      problem(sink, path, all.size(), 0,
+              "stopped reading: over " + std::to_string(kMaxStreamJunkBytes >> 20) +
+                  " MiB of this stream without an EVTX chunk (from offset " + std::to_string(last_chunk) + " on)");
+      if (last_chunk == 0) st.failed = true;
+    }
     if (!src.error().empty()) problem(sink, path, all.size(), 0, src.error());
     st.bytes = all.size();
     read_evtx(all.data(), all.size(), path, sink, st, opts);

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <future>
 #include <string>
@@ -169,6 +170,42 @@ TEST_F(IoStreams, EndlessJunkAfterRecordsStops) {
   EXPECT_FALSE(stop->warning);
   EXPECT_EQ(stop->offset, stats[0].bytes);
   ASSERT_EQ(s.events.size(), 2u);
+}
+
+// EVTX needs the whole file: a stream is copied, but only while chunks keep coming.
+TEST_F(IoStreams, EvtxThroughAFifo) {
+  const std::string sec = shared_dir() + "/data/omerbenamram-evtx/samples/security.evtx";
+  if (!std::filesystem::exists(sec)) GTEST_SKIP() << "missing " << sec;
+  const std::string p = fifo("security.evtx");
+  CollectSink s, ref;
+  std::vector<FileStats> stats;
+  {
+    FifoWriter w(p, slurp(sec));
+    stats = read_bounded({p}, s);
+  }
+  auto want = read_bounded({sec}, ref);
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].format, Format::Evtx);
+  EXPECT_EQ(stats[0].parsed, 2261u);
+  EXPECT_EQ(stats[0].parsed, want[0].parsed);
+  EXPECT_EQ(s.events.size(), ref.events.size());
+  EXPECT_EQ(s.problems.size(), ref.problems.size());
+
+  // Named .evtx, fed zeros without end: stops, said with the offset.
+  const std::string z = fifo("zero.evtx");
+  CollectSink sz;
+  {
+    FifoWriter w(z, std::string(), std::string(1u << 16, '\0'));
+    stats = read_bounded({z}, sz);
+  }
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_TRUE(stats[0].failed);
+  EXPECT_LE(stats[0].bytes, kMaxStreamJunkBytes + (uint64_t(2) << 20));
+  const InputProblem* stop = find_problem(sz, "stopped reading");
+  ASSERT_NE(stop, nullptr);
+  EXPECT_EQ(stop->file, z);
+  EXPECT_GT(stop->offset, kMaxStreamJunkBytes);
+  EXPECT_EQ(stop->what, "stopped reading: over 32 MiB of this stream without an EVTX chunk (from offset 0 on)");
 }
 
 // A stream under the bound is read to its end, NUL padding and all.
