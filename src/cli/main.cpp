@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
   hunt->add_option("--macros", opts.macro_files, "Macros file (YAML or macros.conf) overriding content, e.g. a _filter allowlist (repeatable)")
       ->allow_extra_args(false);
   hunt->add_option("-f,--format", format, "Result format: table, json, csv")->capture_default_str();
-  hunt->add_option("-o,--output", out_file, "Write results to FILE instead of stdout");
+  hunt->add_option("-o,--output", out_file, "Write results to FILE instead of stdout (- is stdout)");
   hunt->add_option("--risk", risk_file, "Also write risk events (JSON lines) to FILE");
   hunt->add_option("--tz", tz, "Time zone for ctime output (IANA name)")->capture_default_str();
   hunt->add_flag("--carve", opts.read.carve, "EVTX: also recover records from chunk slack space");
@@ -191,6 +191,7 @@ int main(int argc, char** argv) {
           return 2;
         }
       }
+      if (out_file == "-") out_file.clear();  // "-o -": stdout, as "-" is stdin for inputs
       if (std::string why = output_clash(out_file, risk_file, opts.inputs); !why.empty()) {
         std::cerr << "splinter: " << why << "\n";
         return 2;

@@ -54,6 +54,25 @@ static R null() { return R{}; }
 
 static R eval_node(const Node& n, FieldAccess& f);
 
+// Characters (UTF-8 code points) of s: its lead bytes, so a stray continuation byte
+// of broken text joins the character before it.
+static size_t utf8_length(std::string_view s) {
+  size_t c = 0;
+  for (unsigned char ch : s) c += (ch & 0xC0) != 0x80;
+  return c;
+}
+
+// Byte position k characters after byte position i (at most s.size()).
+static size_t utf8_advance(std::string_view s, size_t i, size_t k) {
+  if (k == 0) return i;
+  if (i == 0)  // stray continuation bytes at the start (broken text) go with the first character
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+  for (; k > 0 && i < s.size(); --k)
+    do ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80);
+  return i;
+}
+
 static std::string text_of(const R& r) { return r.boolean >= 0 ? (r.boolean ? "true" : "false") : r.value.text(); }
 static bool is_null(const R& r) { return r.boolean < 0 && r.value.is_null(); }
 
@@ -434,12 +453,24 @@ static R trim_fn(const Node& n, FieldAccess& f, bool left, bool right) {
     if (is_null(c)) return null();
     chars = text_of(c);
   }
+  // Whole characters are compared, never single bytes: trim("è","é") must not strip the
+  // lead byte the two share. A character found in chars starts at a lead byte there too.
+  const std::string_view set = chars;
   return per_value(arg(n, f, 0), [&](std::string_view s) {
     size_t b = 0, e = s.size();
     if (left)
-      while (b < e && chars.find(s[b]) != std::string::npos) ++b;
+      while (b < e) {
+        const size_t next = std::min(utf8_advance(s, b, 1), e);
+        if (set.find(s.substr(b, next - b)) == std::string_view::npos) break;
+        b = next;
+      }
     if (right)
-      while (e > b && chars.find(s[e - 1]) != std::string::npos) --e;
+      while (e > b) {
+        size_t start = e - 1;
+        while (start > b && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+        if (set.find(s.substr(start, e - start)) == std::string_view::npos) break;
+        e = start;
+      }
     return Value::of(std::string(s.substr(b, e - b)));
   });
 }
@@ -607,17 +638,26 @@ static std::string splunk_printf(const std::string& fmt, const std::vector<R>& a
         piece = buf;
         break;
       }
-      case 's': {
-        std::string t = a && !is_null(*a) ? text_of(*a) : "";
-        std::snprintf(buf, sizeof buf, (spec + "s").c_str(), t.c_str());
-        piece = t.size() < 400 ? std::string(buf) : t;
-        break;
-      }
+      case 's':
       case 'c': {
-        std::string t = a && !is_null(*a) ? text_of(*a) : "";
-        const int ch = numeric ? static_cast<int>(x) & 0xFF : (t.empty() ? 0 : static_cast<unsigned char>(t[0]));
-        std::snprintf(buf, sizeof buf, (spec + "c").c_str(), ch);
-        piece = buf;
+        if (conv == 'c' && numeric) {
+          std::snprintf(buf, sizeof buf, (spec + "c").c_str(), static_cast<int>(x) & 0xFF);
+          piece = buf;
+          break;
+        }
+        // Width and precision count characters, as len() and substr() do (snprintf counts
+        // bytes: "%.1s" would cut a character in half, "%-6s" pad 日本 short). %c of text
+        // is its first character.
+        piece = a && !is_null(*a) ? text_of(*a) : "";
+        if (conv == 'c') piece.resize(utf8_advance(piece, 0, 1));
+        else if (!prec.empty())  // "." alone is precision 0, as in C
+          piece.resize(utf8_advance(piece, 0, prec.size() > 1 ? size_t(std::stoi(prec.substr(1))) : 0));
+        const int w = width.empty() ? 0 : std::stoi(width);  // "*" may give a negative width: left-justified
+        const size_t chars = utf8_length(piece), want = size_t(w < 0 ? -w : w);
+        if (chars < want) {
+          if (w < 0 || flags.find('-') != std::string::npos) piece.append(want - chars, ' ');
+          else piece.insert(0, want - chars, ' ');
+        }
         break;
       }
       default:
@@ -717,12 +757,8 @@ static const std::map<std::string, FnSpec>& functions() {
       {"lower", {1, 1, [](const Node& n, FieldAccess& f) { return string_fn(n, f, to_lower); }}},
       {"upper", {1, 1, [](const Node& n, FieldAccess& f) { return string_fn(n, f, to_upper); }}},
       {"len", {1, 1, [](const Node& n, FieldAccess& f) {
-         // Characters, not bytes: count UTF-8 lead bytes.
-         return per_value(arg(n, f, 0), [](std::string_view s) {
-           double c = 0;
-           for (unsigned char ch : s) c += (ch & 0xC0) != 0x80;
-           return Value::of(c);
-         });
+         // Characters, not bytes.
+         return per_value(arg(n, f, 0), [](std::string_view s) { return Value::of(double(utf8_length(s))); });
        }}},
       {"if", {3, 3, [](const Node& n, FieldAccess& f) { return arg(n, f, 0).truthy() ? arg(n, f, 1) : arg(n, f, 2); }}},
       {"case", {2, 1000, [](const Node& n, FieldAccess& f) {
@@ -816,15 +852,22 @@ static const std::map<std::string, FnSpec>& functions() {
          // 1-based; negative counts from the end. Decision (tests/golden/eval_substr_start_zero.test):
          // a start of 0 (or before the string) is a position before the first character,
          // which the length still counts, so substr("hello",0,2) is "h".
+         // Positions count characters (UTF-8 code points), as len() and Splunk do: a cut
+         // inside a character would leave half of it.
+         const long chars = static_cast<long>(utf8_length(s));
          long b = static_cast<long>(start);
          long e = len < 0 ? LONG_MAX : b + static_cast<long>(len);  // end, exclusive, in the same positions
          if (b < 0) {
-           b += static_cast<long>(s.size()) + 1;
+           b += chars + 1;
            if (len >= 0) e = b + static_cast<long>(len);
          }
-         const long first = std::max(b, 1L), last = std::min(e, static_cast<long>(s.size()) + 1);
+         const long first = std::max(b, 1L), last = std::min(e, chars + 1);
          if (first >= last) return val(Value::of(std::string()));
-         return val(Value::of(s.substr(static_cast<size_t>(first - 1), static_cast<size_t>(last - first))));
+         const size_t from = utf8_advance(s, 0, static_cast<size_t>(first - 1));
+         const size_t to = utf8_advance(s, from, static_cast<size_t>(last - first));
+         s.resize(to);  // cut in place: no second string
+         s.erase(0, from);
+         return val(Value::of(std::move(s)));
        }}},
       {"mvcount", {1, 1, [](const Node& n, FieldAccess& f) {
          R a = arg(n, f, 0);

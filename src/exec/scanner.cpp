@@ -145,14 +145,18 @@ void RawEventCache::compute(int id, Value& out) {
 
 void RawEventCache::all_values(std::vector<const Value*>& out) {
   if (!terms_ready_) {
-    terms_.resize(e_->size());
+    if (terms_.size() < e_->size()) terms_.resize(e_->size());
+    size_t n = 0;
     for (size_t i = 0; i < e_->size(); ++i) {
-      terms_[i].type = Value::Type::Str;
-      terms_[i].str.assign((*e_)[i].value);
+      // splinter's own marker is a field, not text of the event: a bare "true" must not match it.
+      if (e_->recovered && (*e_)[i].name == io::kRecoveredField) continue;
+      terms_[n].type = Value::Type::Str;
+      terms_[n++].str.assign((*e_)[i].value);
     }
+    terms_n_ = n;  // terms_ keeps its size: no strings freed and made again per event
     terms_ready_ = true;
   }
-  for (auto& v : terms_) out.push_back(&v);
+  for (size_t i = 0; i < terms_n_; ++i) out.push_back(&terms_[i]);
 }
 
 Scanner::Group* Scanner::group_for(const cim::Dataset* d, bool create) {

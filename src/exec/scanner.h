@@ -41,6 +41,7 @@ class RawEventCache {
   bool located_ = false;
   std::vector<std::string> names_;
   std::vector<Value> values_, terms_;
+  size_t terms_n_ = 0;  // terms_ in use
   std::vector<unsigned char> done_;
   const io::Event* e_ = nullptr;
   cim::Record* rec_ = nullptr;

@@ -28,6 +28,11 @@ namespace splinter::io {
 
 inline constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
 
+// The raw field (value "true") a record carved from EVTX slack space carries (--carve):
+// it is otherwise indistinguishable from a live record, and may be one deleted or
+// overwritten long ago. Searches and output see it as any field.
+inline constexpr std::string_view kRecoveredField = "splinter_recovered";
+
 // The rendering a record was read from. Splunk's Windows add-on labels classic
 // key=value text records sourcetype WinEventLog and XML ones XmlWinEventLog; EVTX
 // records are rendered as XML and JSON exports keep the XML labels too.
@@ -103,7 +108,7 @@ class Event {
   int64_t time_us = kNoTime;  // UTC microseconds since the epoch (_time)
   uint64_t offset = 0;        // byte offset of the record in the (decompressed) input
   uint64_t line = 0;          // 1-based line where the record starts; 0 where lines mean nothing (EVTX)
-  bool recovered = false;     // carved from EVTX slack space
+  bool recovered = false;     // carved from EVTX slack space (and then has kRecoveredField)
   EventFormat format = EventFormat::Xml;  // set by the reader after clear()
 
  private:

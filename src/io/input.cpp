@@ -13,6 +13,7 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <system_error>
 #include <utility>
@@ -47,55 +48,96 @@ struct Target {
   bool missing = false;
   std::string error;
   bool from_dir = false;  // found by walking a directory (not named by the user)
+  // Read on its own, opened once, never mapped: stdin, FIFOs, devices, and files whose
+  // size says nothing (/proc). A FIFO opened twice (a sniff, then the read) waits
+  // forever for a second writer.
+  bool stream = false;
+  // The same file as an earlier target (device and inode): not read again. dup_of is
+  // the target read instead; root indexes the path given that led here.
+  bool duplicate = false;
+  size_t dup_of = 0;
+  size_t root = 0;
 };
+
+void expand_one(const std::string& p, std::vector<Target>& out) {
+  std::error_code ec;
+  fs::file_status s = fs::status(p, ec);
+  if (ec || !fs::exists(s)) {
+    out.push_back({p, true, ec ? ec.message() : "no such file or directory"});
+    return;
+  }
+  if (fs::is_directory(s)) {
+    std::vector<std::string> files;
+    // Collected logs are often linked in; follow directory links, but enter each real
+    // directory once so a link cycle cannot loop.
+    fs::recursive_directory_iterator it(
+        p, fs::directory_options::skip_permission_denied | fs::directory_options::follow_directory_symlink, ec);
+    const fs::recursive_directory_iterator end;
+    if (ec) {
+      out.push_back({p, true, ec.message()});
+      return;
+    }
+    std::set<std::string> seen_dirs = {fs::weakly_canonical(p, ec).string()};
+    for (; it != end; it.increment(ec)) {
+      if (ec) {
+        out.push_back({p, true, "directory walk stopped: " + ec.message()});
+        break;
+      }
+      std::error_code ec2;
+      if (it->is_directory(ec2)) {
+        if (!seen_dirs.insert(fs::weakly_canonical(it->path(), ec2).string()).second || it.depth() > 64)
+          it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_regular_file(ec2)) files.push_back(it->path().string());
+    }
+    std::sort(files.begin(), files.end());
+    for (std::string& f : files) {
+      out.push_back({std::move(f)});
+      out.back().from_dir = true;
+    }
+    return;
+  }
+  // A regular file, or a FIFO / device named explicitly. /proc files say size 0 and
+  // are read like a pipe, to the end the kernel gives.
+  out.push_back({p});
+  const bool regular = fs::is_regular_file(s);
+  const uintmax_t size = regular ? fs::file_size(p, ec) : 0;
+  out.back().stream = !regular || ec || size == 0;
+}
+
+// Marks targets that are the same file as an earlier one (a file named and also found
+// in a directory given, a path given twice, a hard link, "-" twice): each file is read
+// once, where it first appears. A file the user named is read as named even when a
+// directory walk found it first (the walk skips some names; a named file is always read).
+void mark_duplicates(std::vector<Target>& out) {
+  std::map<std::pair<dev_t, ino_t>, size_t> first;
+  for (size_t i = 0; i < out.size(); ++i) {
+    Target& t = out[i];
+    if (t.missing) continue;
+    struct stat sb {};
+    if ((t.path == "-" ? ::fstat(0, &sb) : ::stat(t.path.c_str(), &sb)) != 0) continue;
+    const auto [it, fresh] = first.try_emplace({sb.st_dev, sb.st_ino}, i);
+    if (fresh) continue;
+    t.duplicate = true;
+    t.dup_of = it->second;
+    if (!t.from_dir) out[it->second].from_dir = false;
+  }
+}
 
 std::vector<Target> expand(const std::vector<std::string>& paths) {
   std::vector<Target> out;
-  for (const std::string& p : paths) {
-    if (p == "-") {
-      out.push_back({p});
-      continue;
+  for (size_t root = 0; root < paths.size(); ++root) {
+    const size_t from = out.size();
+    if (paths[root] == "-") {
+      out.push_back({paths[root]});
+      out.back().stream = true;
+    } else {
+      expand_one(paths[root], out);
     }
-    std::error_code ec;
-    fs::file_status s = fs::status(p, ec);
-    if (ec || !fs::exists(s)) {
-      out.push_back({p, true, ec ? ec.message() : "no such file or directory"});
-      continue;
-    }
-    if (fs::is_directory(s)) {
-      std::vector<std::string> files;
-      // Collected logs are often linked in; follow directory links, but enter each real
-      // directory once so a link cycle cannot loop.
-      fs::recursive_directory_iterator it(
-          p, fs::directory_options::skip_permission_denied | fs::directory_options::follow_directory_symlink, ec);
-      const fs::recursive_directory_iterator end;
-      if (ec) {
-        out.push_back({p, true, ec.message()});
-        continue;
-      }
-      std::set<std::string> seen_dirs = {fs::weakly_canonical(p, ec).string()};
-      for (; it != end; it.increment(ec)) {
-        if (ec) {
-          out.push_back({p, true, "directory walk stopped: " + ec.message()});
-          break;
-        }
-        std::error_code ec2;
-        if (it->is_directory(ec2)) {
-          if (!seen_dirs.insert(fs::weakly_canonical(it->path(), ec2).string()).second || it.depth() > 64)
-            it.disable_recursion_pending();
-          continue;
-        }
-        if (it->is_regular_file(ec2)) files.push_back(it->path().string());
-      }
-      std::sort(files.begin(), files.end());
-      for (std::string& f : files) {
-        out.push_back({std::move(f)});
-        out.back().from_dir = true;
-      }
-      continue;
-    }
-    out.push_back({p});  // regular file, or a FIFO / device named explicitly
+    for (size_t i = from; i < out.size(); ++i) out[i].root = root;
   }
+  mark_duplicates(out);
   return out;
 }
 
@@ -169,7 +211,9 @@ uint64_t trailing_hole(int fd, uint64_t size) {
 // is not gzip or zstd; false (read it the general way) in every other case.
 bool map_evtx(const std::string& path, MappedEvtx& out) {
   if (path == "-") return false;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Non-blocking: should a FIFO have taken a regular file's place, opening it must not
+  // wait for a writer (nor take its data: it is closed unread).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
   struct stat sbuf {};
   uint8_t head[evtx::kFileHeaderSize + 8];
@@ -276,7 +320,21 @@ void read_text(const std::string& path, bool from_dir, NameHint hint, EventSink&
     return;
   }
   StreamBuffer sb(src);
-  if (opts.progress) sb.on_chunk = [&](uint64_t b) { opts.progress(done_before + b); };
+  // A stream may never end: once past format sniffing (EVTX is copied whole, its records
+  // come after), stop after kMaxStreamJunkBytes read without a record parsed.
+  bool guard = false;
+  uint64_t parsed_seen = 0, parsed_at = 0;  // st.parsed when last seen to grow, and bytes read then
+  if (opts.progress || src.is_stream())
+    sb.on_chunk = [&](uint64_t b) {
+      if (opts.progress) opts.progress(done_before + b);
+      if (!guard) return;
+      if (st.parsed != parsed_seen) {
+        parsed_seen = st.parsed;
+        parsed_at = b;
+      } else if (b - parsed_at > kMaxStreamJunkBytes) {
+        sb.stop();
+      }
+    };
   // Sniff: EVTX magic at the very start, else the first non-blank byte after a BOM.
   // A damaged file header must not hide an EVTX file (its chunks are still readable):
   // a chunk signature where the first chunk starts, or the .evtx name, also decide.
@@ -289,15 +347,45 @@ void read_text(const std::string& path, bool from_dir, NameHint hint, EventSink&
     // Compressed, stdin, or not mappable: decode from a copy.
     st.format = Format::Evtx;
     std::vector<uint8_t> all;
+    // A stream is copied only while chunks keep coming: kMaxStreamJunkBytes without a
+    // chunk signature where a chunk starts (a FIFO named .evtx fed zeros) ends the copy.
+    uint64_t last_chunk = 0, next_chunk = evtx::kFileHeaderSize;
+    bool cut = false;
     do {
       all.insert(all.end(), sb.data(), sb.data() + sb.avail());
       sb.consume(sb.avail());
-    } while (sb.fill());
+      for (; next_chunk + 8 <= all.size(); next_chunk += evtx::kChunkSize)
+        if (std::memcmp(all.data() + next_chunk, "ElfChnk\0", 8) == 0) last_chunk = next_chunk;
+      cut = src.is_stream() && all.size() - last_chunk > kMaxStreamJunkBytes;
+    } while (!cut && sb.fill());
+    if (cut) {
+      problem(sink, path, all.size(), 0,
+              "stopped reading: over " + std::to_string(kMaxStreamJunkBytes >> 20) +
+                  " MiB of this stream without an EVTX chunk (from offset " + std::to_string(last_chunk) + " on)");
+      if (last_chunk == 0) st.failed = true;
+    }
     if (!src.error().empty()) problem(sink, path, all.size(), 0, src.error());
     st.bytes = all.size();
     read_evtx(all.data(), all.size(), path, sink, st, opts);
     return;
   }
+  guard = src.is_stream();
+  // After any text reader: why the input ended early, and the bytes read.
+  auto finish = [&] {
+    if (sb.stopped()) {
+      problem(sink, path, sb.total_read(), 0,
+              "stopped reading: over " + std::to_string(kMaxStreamJunkBytes >> 20) +
+                  " MiB of this stream without a record (NUL bytes or data that is not a log, from offset " +
+                  std::to_string(parsed_at) + " on)");
+      if (st.parsed == 0) st.failed = true;
+    }
+    if (!src.error().empty()) {
+      // Decompression or read failure part way: what was read stands.
+      problem(sink, path, sb.total_read(), 0, src.error());
+      if (st.read == 0) st.failed = true;
+    }
+    st.bytes = sb.total_read();
+  };
   if (sb.avail() >= 3 && std::memcmp(sb.data(), "\xEF\xBB\xBF", 3) == 0) sb.consume(3);
   char first = 0;
   bool nul_seen = false;
@@ -311,6 +399,7 @@ void read_text(const std::string& path, bool from_dir, NameHint hint, EventSink&
     }
     if (i < v.size()) {
       first = v[i];
+      sb.consume(i);  // padding is no record: readers start at the first byte of text
       break;
     }
     sb.consume(i);
@@ -348,11 +437,7 @@ void read_text(const std::string& path, bool from_dir, NameHint hint, EventSink&
     if (evtxecmd_csv_header(head.substr(0, head.find('\n')))) {
       st.format = Format::Csv;
       read_evtxecmd_csv_stream(sb, path, sink, st);
-      if (!src.error().empty()) {
-        problem(sink, path, sb.total_read(), 0, src.error());
-        if (st.read == 0) st.failed = true;
-      }
-      st.bytes = sb.total_read();
+      finish();
       return;
     }
   }
@@ -362,6 +447,8 @@ void read_text(const std::string& path, bool from_dir, NameHint hint, EventSink&
   } else if (first == '{' || first == '[') {
     st.format = Format::Json;
     read_json_stream(sb, path, sink, st);
+  } else if (sb.stopped() && first == 0) {
+    // Reported below.
   } else if (first == 0 && sb.avail() == 0) {
     // Only NUL bytes (a zeroed or preallocated file, as triage collections hold): not a
     // log that happens to be empty, but one whose records are gone. An error, as the
@@ -382,12 +469,7 @@ void read_text(const std::string& path, bool from_dir, NameHint hint, EventSink&
   } else {
     problem(sink, path, sb.offset(), sb.line(), "unrecognised format");
   }
-  if (!src.error().empty()) {
-    // Decompression or read failure part way: what was read stands.
-    problem(sink, path, sb.total_read(), 0, src.error());
-    if (st.read == 0) st.failed = true;
-  }
-  st.bytes = sb.total_read();
+  finish();
 }
 
 // Regular files waiting to be read, in input order. A flush maps them in parallel
@@ -498,9 +580,34 @@ std::vector<FileStats> read_inputs(const std::vector<std::string>& paths, EventS
   std::vector<FileStats> stats;
   uint64_t done = 0;
   FileBatch batch(sink, opts, stats, done);
-  for (const Target& t : expand(paths)) {
-    if (!t.missing && t.path != "-") batch.add(t);
-    else batch.read_now(t);  // keeps input order
+  const std::vector<Target> targets = expand(paths);
+  auto also_as = [&](const Target& t) {
+    const std::string& other = targets[t.dup_of].path;
+    return other == t.path ? std::string() : "the same file as " + other;
+  };
+  // Files of a directory walk already read under another path: one warning per
+  // directory given, not one per file.
+  size_t walk_dups = 0, walk_example = 0;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const Target& t = targets[i];
+    if (t.duplicate) {
+      if (!t.from_dir)
+        problem(sink, t.path, 0, 0, "given twice" + (also_as(t).empty() ? "" : " (" + also_as(t) + ")") + ": read once", true);
+      else if (walk_dups++ == 0)
+        walk_example = i;
+    } else if (!t.missing && !t.stream) {
+      batch.add(t);
+    } else {
+      batch.read_now(t);  // keeps input order
+    }
+    if (walk_dups && (i + 1 == targets.size() || targets[i + 1].root != t.root)) {
+      const Target& ex = targets[walk_example];
+      problem(sink, paths[t.root], 0, 0,
+              std::to_string(walk_dups) + " file(s) under this directory given twice (e.g. " + ex.path +
+                  (also_as(ex).empty() ? "" : ", " + also_as(ex)) + "): read once",
+              true);
+      walk_dups = 0;
+    }
   }
   batch.flush();
   return stats;

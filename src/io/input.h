@@ -34,6 +34,7 @@ struct FileStats {
   uint64_t read = 0;      // records seen (read = parsed + rejected)
   uint64_t parsed = 0;    // records handed to the sink
   uint64_t rejected = 0;  // malformed records skipped
+  uint64_t recovered = 0;  // of parsed: carved from EVTX slack space (--carve)
   bool failed = false;    // the file could not be opened or decoded at all
   bool skipped = false;   // found while walking a directory and not a log format: ignored
 };

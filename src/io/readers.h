@@ -2,6 +2,7 @@
 // problems to the sink and keep the per-file counters. Exposed for unit tests.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,11 @@ namespace splinter::io {
 // Largest record a text reader accepts before it reports "record too large" and resyncs.
 inline constexpr size_t kMaxRecordBytes = size_t(16) << 20;
 inline constexpr const char* kRecordTooLarge = "record too large (over the 16 MiB record limit); skipped";
+// A stream (pipe, FIFO, device) that gives this many bytes without a record parsed is
+// not a log, or no longer one (/dev/zero, a stream of junk): reading stops with an
+// error. Twice the largest record, so a record at the limit and the gap after it fit.
+// A regular file needs no bound: its end is known.
+inline constexpr uint64_t kMaxStreamJunkBytes = 2 * uint64_t(kMaxRecordBytes);
 
 // One <Event>...</Event> element -> fields (raw text between tags, entities kept).
 class XmlEventParser {

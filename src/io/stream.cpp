@@ -139,7 +139,9 @@ bool ByteSource::open(const std::string& path) {
     m.own_fd = true;
   }
   struct stat sbuf {};
-  if (::fstat(m.fd, &sbuf) == 0 && S_ISREG(sbuf.st_mode)) m.raw.resize(initial_raw_size(uint64_t(sbuf.st_size)));
+  const bool regular = ::fstat(m.fd, &sbuf) == 0 && S_ISREG(sbuf.st_mode);
+  if (regular) m.raw.resize(initial_raw_size(uint64_t(sbuf.st_size)));
+  is_stream_ = !regular;
   // Read until the magic can be judged (a pipe may deliver 1 byte at a time).
   while (m.raw_end < 4 && fill_raw()) {
   }
@@ -373,7 +375,7 @@ bool StreamBuffer::fill() {
     size_t r = src_.read(buf_.data() + end_ + got, want - got);
     if (r == 0) break;
     got += r;
-    if (src_.is_stdin() && got > 0) break;  // do not stall an interactive pipe
+    if (src_.is_stream() && got > 0) break;  // do not stall an interactive pipe
   }
   end_ += got;
   // The source kept up: ask for more next time (geometric, so the number of fills

@@ -32,6 +32,9 @@ class ByteSource {
 
   Compression compression() const { return kind_; }
   bool is_stdin() const { return is_stdin_; }
+  // Not a regular file (pipe, FIFO, device, stdin from either): bytes arrive when the
+  // writer sends them and may never end, so readers must not wait for full chunks.
+  bool is_stream() const { return is_stream_; }
   // Bytes held for raw (still compressed) input: starts small, grows with the input.
   size_t buffer_capacity() const;
   const std::string& error() const { return error_; }
@@ -48,6 +51,7 @@ class ByteSource {
   std::unique_ptr<Impl> impl_;
   Compression kind_ = Compression::None;
   bool is_stdin_ = false;
+  bool is_stream_ = false;
   std::string error_;
 };
 
@@ -70,6 +74,10 @@ class StreamBuffer {
   // Appends the next chunk; false when the source has nothing more.
   bool fill();
   bool at_eof() const { return eof_; }
+  // Ends the input here (on_chunk may call it): fill() reads nothing more. For a guard
+  // that gives up on an endless stream; stopped() tells that end from the real one.
+  void stop() { eof_ = stopped_ = true; }
+  bool stopped() const { return stopped_; }
   // Drops n bytes from the front, tracking the line number.
   void consume(size_t n);
   uint64_t offset() const { return base_ + pos_; }  // stream offset of data()
@@ -88,6 +96,7 @@ class StreamBuffer {
   uint64_t base_ = 0;  // stream offset of buf_[0]
   uint64_t line_ = 1;
   bool eof_ = false;
+  bool stopped_ = false;
 };
 
 }  // namespace splinter::io

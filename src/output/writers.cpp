@@ -268,15 +268,18 @@ void write_input_errors(std::ostream& out, const engine::HuntResult& r) {
 }
 
 void write_summary(std::ostream& out, const engine::HuntResult& r, bool verbose) {
-  uint64_t read = 0, parsed = 0, rejected = 0, bytes = 0, failed = 0, skipped = 0;
+  uint64_t read = 0, parsed = 0, rejected = 0, bytes = 0, failed = 0, skipped = 0, recovered = 0;
   for (auto& f : r.files) {
-    read += f.read, parsed += f.parsed, rejected += f.rejected, bytes += f.bytes;
+    read += f.read, parsed += f.parsed, rejected += f.rejected, bytes += f.bytes, recovered += f.recovered;
     failed += f.failed;
     skipped += f.skipped;
   }
   out << fmt::format("splinter: {} file(s), {:.1f} MB; events read {}, parsed {}, rejected {}; {} mapped to CIM\n",
                      r.files.size() - skipped, static_cast<double>(bytes) / 1e6, read, parsed, rejected,
                      r.counters.routed);
+  if (recovered)
+    out << fmt::format("  {} event(s) recovered from EVTX slack space (--carve), marked {}=true\n",
+                       recovered, io::kRecoveredField);
   if (failed) out << fmt::format("  {} file(s) could not be read (see the errors below)\n", failed);
   if (skipped)
     out << fmt::format("  {} file(s) in the directories given were not logs and were skipped{}\n", skipped,
@@ -289,8 +292,10 @@ void write_summary(std::ostream& out, const engine::HuntResult& r, bool verbose)
     if (f.skipped && verbose) out << fmt::format("  {}: not a log (no EVTX, XML, WinEventLog or JSON records); skipped\n", f.path);
   for (auto& f : r.files)
     if (!f.skipped && (verbose || f.rejected || f.failed))
-      out << fmt::format("  {} [{}]: read {}, parsed {}, rejected {}{}\n", f.path, io::format_name(f.format), f.read,
-                         f.parsed, f.rejected, f.failed ? ", FAILED" : "");
+      out << fmt::format("  {} [{}]: read {}, parsed {}, rejected {}{}{}\n", f.path, io::format_name(f.format), f.read,
+                         f.parsed, f.rejected,
+                         f.recovered ? fmt::format(", {} recovered from slack", f.recovered) : std::string(),
+                         f.failed ? ", FAILED" : "");
   for (auto& p : r.problems)
     out << fmt::format("  {}: {}{}{}: {}\n", p.warning ? "warning" : "error", p.file,
                        p.line ? fmt::format(":{}", p.line) : std::string(), fmt::format(" @{}", p.offset), p.what);

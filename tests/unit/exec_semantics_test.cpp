@@ -310,3 +310,35 @@ TEST(SearchSemantics, CaseFoldingIsAsciiOnly) {
   EXPECT_EQ(eval("lower(user)", r), "corp\\zo\xC3\xAB");
   EXPECT_EQ(eval("upper(user)", r), "CORP\\ZO\xC3\xAB");
 }
+
+// Found by a tester: substr() counted bytes while len() counts characters, so
+// substr("日本語",2,1) gave half a character. Positions are UTF-8 code points.
+TEST(ExecEval, SubstrCountsCharacters) {
+  // U+1F600 (4 bytes), U+00EB (2), U+65E5 (3), ASCII.
+  Row r = row({{"s", "a\xF0\x9F\x98\x80\xC3\xAB\xE6\x97\xA5z"}});
+  EXPECT_EQ(eval("len(s)", r), "5");
+  EXPECT_EQ(eval("substr(s, 2, 1)", r), "\xF0\x9F\x98\x80");
+  EXPECT_EQ(eval("substr(s, 3, 2)", r), "\xC3\xAB\xE6\x97\xA5");
+  EXPECT_EQ(eval("substr(s, -2)", r), "\xE6\x97\xA5z");
+  EXPECT_EQ(eval("substr(s, -4, 1)", r), "\xF0\x9F\x98\x80");
+  EXPECT_EQ(eval("substr(s, 0, 3)", r), "a\xF0\x9F\x98\x80");  // 0 is before the first character
+  EXPECT_EQ(eval("substr(s, 5)", r), "z");
+  EXPECT_EQ(eval("substr(s, 6)", r), "");
+  EXPECT_EQ(eval("substr(s, -9, 2)", r), "");  // ends before the string
+  // Every cut of every string is whole characters: concatenating the pieces gives it back.
+  std::string joined;
+  for (int j = 1; j <= 5; ++j) joined += eval(("substr(s, " + std::to_string(j) + ", 1)").c_str(), r);
+  EXPECT_EQ(joined, "a\xF0\x9F\x98\x80\xC3\xAB\xE6\x97\xA5z");
+  for (int i = 1; i <= 5; ++i) {
+    const std::string split = "substr(s, 1, " + std::to_string(i) + ") . substr(s, " + std::to_string(i + 1) + ")";
+    EXPECT_EQ(eval(split.c_str(), r), "a\xF0\x9F\x98\x80\xC3\xAB\xE6\x97\xA5z");
+  }
+  // Broken text (stray continuation bytes, a cut sequence) never reads past the value;
+  // a stray byte goes with the character before it, as len() counts.
+  Row bad = row({{"s", "\x80" "a\xA9" "b\xE6\x97"}});
+  EXPECT_EQ(eval("len(s)", bad), "3");  // a, b and the cut sequence's lead byte
+  EXPECT_EQ(eval("substr(s, 1, 1)", bad), "\x80" "a\xA9");
+  EXPECT_EQ(eval("substr(s, 2)", bad), "b\xE6\x97");
+  EXPECT_EQ(eval("substr(s, 3)", bad), "\xE6\x97");
+  EXPECT_EQ(eval("substr(s, 4)", bad), "");
+}

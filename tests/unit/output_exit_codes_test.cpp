@@ -1,6 +1,7 @@
 // The documented exit codes of the built binary: 0 ok, 2 usage, 3 input errors,
 // 4 content errors; and that damaged input is reported with file and line.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -209,4 +210,65 @@ TEST(OutputExitCodes, ExplainTakesASearch) {
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.err.find("-d"), std::string::npos) << o.err;
   EXPECT_EQ(run("explain -d x --spl y").code, 2);
+}
+
+// Found by a tester: a FIFO input hung (opened twice), /dev/zero never ended, and a
+// file named twice (or in a directory also given) was read twice.
+TEST(OutputExitCodes, StreamsAndRepeatedPaths) {
+  Outcome o = run("hunt /dev/zero");
+  EXPECT_EQ(o.code, 3) << o.err;
+  EXPECT_NE(o.err.find("error: /dev/zero @"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("stopped reading: over 32 MiB of this stream without a record"), std::string::npos) << o.err;
+
+  o = run("hunt " + kDemo + " " + kDemo + "/sysmon_process.log");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find("3 file(s), 0.0 MB; events read 11, parsed 11"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("warning: " + kDemo + "/sysmon_process.log @0: given twice: read once"), std::string::npos)
+      << o.err;
+
+  auto dir = std::filesystem::temp_directory_path() / ("splinter-exit-fifo-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string fifo = (dir / "p").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // The shell's writer is gone once it has written: a second open would wait forever.
+  const std::string err = (dir / "err").string();
+  const std::string cmd = "(cat " + kDemo + "/sysmon_process.log > " + fifo + " &); timeout 60 " + SPLINTER_BINARY +
+                          " hunt " + fifo + " >/dev/null 2>" + err;
+  const int st = std::system(cmd.c_str());
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  std::ifstream in(err);
+  const std::string summary((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(summary.find("events read 8, parsed 8"), std::string::npos) << summary;
+  std::filesystem::remove_all(dir);
+}
+
+// "-o -" writes the results to stdout, not to a file named "-".
+TEST(OutputExitCodes, OutputDashIsStdout) {
+  auto dir = std::filesystem::temp_directory_path() / ("splinter-exit-dash-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string out = (dir / "out.csv").string();
+  const std::string cmd = "cd " + dir.string() + " && " + SPLINTER_BINARY + " hunt -q -f csv -o - " + kDemo + " > " + out;
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_FALSE(std::filesystem::exists(dir / "-"));
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(text.find("regsvr32"), std::string::npos) << text;
+  std::filesystem::remove_all(dir);
+}
+
+// --carve: the run summary counts the records recovered from slack space.
+TEST(OutputExitCodes, SummaryCountsCarvedRecords) {
+  const std::string f =
+      std::string(SPLINTER_SHARED_DIR) + "/data/omerbenamram-evtx/samples/sample_with_a_bad_chunk_magic.evtx";
+  if (!std::filesystem::exists(f)) GTEST_SKIP() << "missing " << f;
+  Outcome o = run("hunt --carve " + f);
+  EXPECT_EQ(o.code, 3) << o.err;  // its damaged chunks are input errors
+  EXPECT_NE(o.err.find("events read 517, parsed 348, rejected 169"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("  50 event(s) recovered from EVTX slack space (--carve), marked splinter_recovered=true\n"),
+            std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find("[evtx]: read 517, parsed 348, rejected 169, 50 recovered from slack"), std::string::npos)
+      << o.err;
+  o = run("hunt " + f);
+  EXPECT_EQ(o.err.find("recovered"), std::string::npos) << o.err;
 }

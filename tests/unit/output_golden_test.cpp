@@ -173,6 +173,7 @@ TEST_P(GoldenFile, GivesExpectedRows) {
     else if (key == "macros") o.macro_files.push_back(path(value));
     else if (key == "spl") o.spl = value;
     else if (key == "tz") tz = value;
+    else if (key == "carve") o.read.carve = value == "true";
     else if (key == "error") expect_error = value;
     else if (key == "order" && value == "exact") any_order = false;
     else FAIL() << "unknown key " << key;

@@ -109,6 +109,11 @@ struct Emitter {
         const evtx::FieldRef& fr = out.fields[f];
         ev.add_view(arena.substr(fr.name_off, fr.name_len), arena.substr(fr.value_off, fr.value_len));
       }
+      // A carved record looks like a live one: say so where searches and output see it.
+      if (rec.recovered) {
+        ev.add_view(kRecoveredField, "true");
+        ++stats->recovered;
+      }
       ev.time_us = rec.time_us;
       ev.offset = rec.offset;
       ev.line = 0;
