@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   hunt->add_option("-f,--format", format, "Result format: table, json, csv")->capture_default_str();
   hunt->add_option("-o,--output", out_file, "Write results to FILE instead of stdout (- is stdout)");
-  hunt->add_option("--risk", risk_file, "Also write risk events (JSON lines) to FILE");
+  hunt->add_option("--risk", risk_file, "Also write risk events (JSON lines) to FILE (- : stdout, with -o FILE)");
   hunt->add_option("--tz", tz, "Time zone for ctime output (IANA name)")->capture_default_str();
   hunt->add_flag("--carve", opts.read.carve, "EVTX: also recover records from chunk slack space");
   hunt->add_option("--threads", threads, "Threads for reading and decoding (0 or unset: all cores)");
@@ -192,6 +192,15 @@ int main(int argc, char** argv) {
         }
       }
       if (out_file == "-") out_file.clear();  // "-o -": stdout, as "-" is stdin for inputs
+      // "--risk -": risk events on stdout, so the rows must go to a file.
+      const bool risk_stdout = risk_file == "-";
+      if (risk_stdout) {
+        if (out_file.empty()) {
+          std::cerr << "splinter: --risk - writes risk events to stdout; give the rows a file with -o FILE\n";
+          return 2;
+        }
+        risk_file.clear();
+      }
       if (std::string why = output_clash(out_file, risk_file, opts.inputs); !why.empty()) {
         std::cerr << "splinter: " << why << "\n";
         return 2;
@@ -227,13 +236,18 @@ int main(int argc, char** argv) {
       output::write_rows(*out, r, fmt);
       out->flush();
       bool write_failed = !*out;
-      if (!risk_file.empty()) {
+      bool risk_failed = false;
+      if (risk_stdout) {
+        output::write_risk_events(std::cout, r);
+        std::cout.flush();
+        risk_failed = !std::cout;
+      } else if (!risk_file.empty()) {
         output::write_risk_events(risk_out, r);
         risk_out.close();
-        write_failed |= !risk_out;
+        risk_failed = !risk_out;
       }
-      if (write_failed) {
-        std::cerr << "splinter: error writing results (disk full?)\n";
+      if (write_failed || risk_failed) {
+        std::cerr << "splinter: error writing " << (write_failed ? "results" : "risk events") << " (disk full?)\n";
         return 1;
       }
       if (!quiet) output::write_summary(std::cerr, r, verbose);

@@ -256,6 +256,27 @@ TEST(OutputExitCodes, OutputDashIsStdout) {
   std::filesystem::remove_all(dir);
 }
 
+// "--risk -" writes the risk events to stdout; the rows must then go to a file (-o FILE),
+// else the two would be mixed on stdout: refused with exit 2.
+TEST(OutputExitCodes, RiskDashIsStdout) {
+  auto dir = std::filesystem::temp_directory_path() / ("splinter-exit-risk-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string rows = (dir / "rows.json").string(), risk = (dir / "risk.jsonl").string();
+  const std::string cmd = "cd " + dir.string() + " && " + SPLINTER_BINARY + " hunt -q -f json -o " + rows +
+                          " --risk - " + kDemo + " > " + risk;
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_FALSE(std::filesystem::exists(dir / "-"));
+  std::ifstream in(risk);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(text.find("\"search_name\": \"ESCU - Regsvr32 Silent and Install Param Dll Loading - Rule\""), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("\"detection\":"), std::string::npos) << "rows went to stdout too";
+  auto o = run("hunt -q --risk - " + kDemo);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("--risk - writes risk events to stdout; give the rows a file with -o FILE"), std::string::npos) << o.err;
+  std::filesystem::remove_all(dir);
+}
+
 // --carve: the run summary counts the records recovered from slack space.
 TEST(OutputExitCodes, SummaryCountsCarvedRecords) {
   const std::string f =
