@@ -239,16 +239,23 @@ void write_risk_events(std::ostream& out, const engine::HuntResult& r) {
     engine::for_each_risk_event(dr, [&](const engine::RiskEvent& ev) {
       const auto& d = *ev.detection;
       std::string o = "{";
+      // _time, source and calculated_risk_score as the risk index and Risk data model name
+      // them, so a timeline can be built from this file alone.
+      if (const int64_t t = engine::risk_time_us(*ev.row); t != io::kNoTime)
+        o += "\"_time\": " + json_value(Value::of_time_us(t)) + ", ";
       o += "\"search_name\": " + json_quote(d.search_name());
+      o += ", \"source\": " + json_quote(d.search_name());
       o += ", \"detection_id\": " + json_quote(d.id);
       o += ", \"risk_object\": " + json_quote(ev.risk_object);
       o += ", \"risk_object_type\": " + json_quote(ev.entity->type);
       o += ", \"risk_object_field\": " + json_quote(ev.entity->field);
       o += ", \"risk_score\": " + format_number(ev.score);
+      o += ", \"calculated_risk_score\": " + format_number(ev.score);  // no risk factors in splinter
       o += ", \"risk_message\": " + json_quote(*ev.message);
       o += ", \"threat_object\": " + json_strings(*ev.threat_values);
       o += ", \"threat_object_type\": " + json_strings(*ev.threat_types);
       o += ", \"annotations.mitre_attack\": " + json_strings(d.mitre_attack_ids);
+      o += ", \"annotations.mitre_attack.mitre_technique_id\": " + json_strings(d.mitre_attack_ids);
       o += ", \"analyticstories\": " + json_strings(d.analytic_stories);
       for (const char* t : {"firstTime", "lastTime", "count"})
         if (const Value* tv = ev.row->get(t)) o += std::string(", \"") + t + "\": " + json_value(*tv);
