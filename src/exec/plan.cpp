@@ -1142,6 +1142,10 @@ class SortOp : public RowOp {
           k.field = t.substr(open + 1, t.size() - open - 2);
           k.collate = it->second;
           if (k.field.empty()) throw spl::Error("sort " + fn + "() needs a field", at);
+        } else {
+          // Splunk's sort takes only these four (Search Reference, sort); a typo would
+          // otherwise name a field that no row has and leave the rows unsorted.
+          throw spl::Error("sort: unknown " + fn + "(); use auto(), str(), ip() or num() (quote a field whose name has parentheses)", at);
         }
       }
       keys_.push_back(std::move(k));
