@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <cmath>
+#include <deque>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -458,6 +459,146 @@ class EventstatsOp : public RowOp {
  private:
   RowFields fields_;
   GroupSpec spec_;
+};
+
+// streamstats: running aggregates over the rows in their current order, by the stats
+// machinery (one GroupTable). Splunk (Search Reference, streamstats): each event gets the
+// statistics of the events seen so far, up to and including itself unless current=false,
+// in its by-group. window=N keeps only the last N events: one window over all rows
+// (global=true, the default), or one per group (global=false); time_window=<span> keeps
+// the events within that time of the current one and needs rows ordered by time.
+// reset_on_change=true starts over when the by-values differ from the previous event's.
+// As in eventstats (and stats), a row missing a by-field is in no group: not counted, no
+// values. A row with a multivalue by-field counts in each value's group (outside windows)
+// and gets no values, as eventstats does.
+// Decisions: current=false gives the first row of a group what stats gives over no rows
+// (count 0, other functions nothing); time_window holds rows less than the span from the
+// current row's _time (rows without _time are in no time window).
+class StreamstatsOp : public RowOp {
+ public:
+  // Splunk's limits.conf max_stream_window: the largest window= it accepts.
+  static constexpr int64_t kMaxWindow = 10'000;
+
+  StreamstatsOp(const spl::StatsCommand& c, size_t pos) {
+    for (size_t i = 0; i < c.options.size(); ++i) {
+      const std::string& k = c.options[i].first;  // no structured binding: lambdas use it (clang 14)
+      const std::string& v = c.options[i].second;
+      const size_t at = i < c.option_pos.size() ? c.option_pos[i] : pos;
+      bool b = false;
+      auto want_bool = [&] {
+        if (!parse_bool(v, b)) throw spl::Error("streamstats " + k + "= expects true or false", at);
+        return b;
+      };
+      if (k == "current") current_ = want_bool();
+      else if (k == "global") global_ = want_bool();
+      else if (k == "reset_on_change") reset_on_change_ = want_bool();
+      else if (k == "allnum") {
+        if (want_bool()) throw spl::Error("streamstats allnum=true is not supported", at);
+      } else if (k == "window") {
+        double w;
+        if (!parse_number(v, w) || w < 0 || w != std::floor(w) || w > static_cast<double>(kMaxWindow))
+          throw spl::Error("streamstats window= expects a whole number from 0 to 10000 (Splunk's max_stream_window)", at);
+        window_ = static_cast<size_t>(w);
+      } else if (k == "time_window") {
+        time_window_us_ = parse_span(v, at);
+      } else if (k == "span") {
+        throw spl::Error("streamstats takes no span= in its by clause (bin _time first)", at);
+      } else {
+        // reset_before/reset_after (eval expressions) and anything else.
+        throw spl::Error("unsupported streamstats option " + k + "=", at);
+      }
+    }
+    spec_ = stats_group(c, fields_, pos);
+  }
+
+  void run(std::vector<Row>& rows) override {
+    GroupTable t(spec_);
+    const size_t na = t.agg_count();
+    const bool windowed = window_ > 0 || time_window_us_ > 0;
+    std::vector<long> group(rows.size(), -1);   // windowed: each row's one group (-1: none)
+    std::vector<int64_t> times(rows.size(), 0);
+    std::vector<unsigned char> has_time(rows.size(), 0);
+    // Windowed results wait until all rows are read: a window re-reads earlier rows, which
+    // must not see the values written into them (streamstats sum(x) as x).
+    std::vector<Value> results(windowed ? rows.size() * na : 0);
+    std::vector<unsigned char> has_result(windowed ? rows.size() : 0, 0);
+    std::vector<Value> before(na);  // current=false: the group's values before this row
+    std::deque<size_t> global_win;  // row indexes of the global window
+    std::vector<std::deque<size_t>> group_win;  // global=false: a window per group
+    std::vector<size_t> touched;    // groups holding values since the last reset
+    long prev = -1;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      RowAccess a(fields_, rows[i]);
+      if (const Value* v = a.get(spec_.time_field)) has_time[i] = v->as_time_us(times[i]);
+      t.add(a, times[i], false);
+      const std::vector<size_t>& hits = t.last_groups();
+      if (hits.size() != 1) {
+        if (hits.size() > 1 && !windowed) {  // a multivalue by-field: counted, no values
+          if (reset_on_change_) touched.insert(touched.end(), hits.begin(), hits.end());
+          t.add(a, times[i]);
+        }
+        continue;
+      }
+      const size_t g = hits[0];
+      if (reset_on_change_ && prev >= 0 && static_cast<size_t>(prev) != g) {
+        for (size_t x : touched) t.reset(x);
+        for (size_t x : touched)
+          if (x < group_win.size()) group_win[x].clear();
+        touched.clear();
+        global_win.clear();
+      }
+      prev = static_cast<long>(g);
+      if (reset_on_change_ && (touched.empty() || touched.back() != g)) touched.push_back(g);
+      if (!windowed) {
+        if (!current_)
+          for (size_t k = 0; k < na; ++k) before[k] = t.aggregate(g, k);
+        t.add(a, times[i]);
+        for (size_t k = 0; k < na; ++k) put(rows[i], t.agg_name(k), current_ ? t.aggregate(g, k) : std::move(before[k]));
+        continue;
+      }
+      // The group is rebuilt from the rows of the window that are in it.
+      if (group_win.size() <= g) group_win.resize(g + 1);
+      std::deque<size_t>& win = global_ ? global_win : group_win[g];
+      if (time_window_us_ > 0)  // rows ordered by time: those too far from this one leave from the front
+        while (!win.empty() && !in_time(times, has_time, win.front(), i)) win.pop_front();
+      t.reset(g);
+      // window=N counts the current row when it is included: then N-1 earlier ones.
+      const size_t skip = current_ && window_ > 0 && win.size() >= window_ ? win.size() - (window_ - 1) : 0;
+      for (size_t w = skip; w < win.size(); ++w) {
+        const size_t j = win[w];
+        if (group[j] != static_cast<long>(g) || (time_window_us_ > 0 && !in_time(times, has_time, j, i))) continue;
+        RowAccess b(fields_, rows[j]);
+        t.add(b, times[j]);
+      }
+      if (current_) t.add(a, times[i]);
+      for (size_t k = 0; k < na; ++k) results[i * na + k] = t.aggregate(g, k);
+      has_result[i] = 1;
+      group[i] = static_cast<long>(g);
+      win.push_back(i);
+      if (window_ > 0 && win.size() > window_) win.pop_front();
+    }
+    if (windowed)
+      for (size_t i = 0; i < rows.size(); ++i)
+        if (has_result[i])
+          for (size_t k = 0; k < na; ++k) put(rows[i], t.agg_name(k), std::move(results[i * na + k]));
+  }
+
+ private:
+  static void put(Row& row, const std::string& name, Value v) {
+    if (v.is_null()) row.erase(name);
+    else row.set(name, std::move(v));
+  }
+  bool in_time(const std::vector<int64_t>& times, const std::vector<unsigned char>& has_time, size_t j, size_t i) const {
+    if (!has_time[i] || !has_time[j]) return false;
+    const int64_t d = times[i] > times[j] ? times[i] - times[j] : times[j] - times[i];
+    return d < time_window_us_;
+  }
+
+  RowFields fields_;
+  GroupSpec spec_;
+  bool current_ = true, global_ = true, reset_on_change_ = false;
+  size_t window_ = 0;
+  int64_t time_window_us_ = 0;
 };
 
 // bin/bucket. Splunk's bin "puts continuous numerical values into discrete sets ... by
@@ -1795,6 +1936,7 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
       case CommandKind::Stats:
         if (c.name == "stats") plan->ops.push_back(std::make_unique<StatsOp>(c.stats, c.span.begin));
         else if (c.name == "eventstats") plan->ops.push_back(std::make_unique<EventstatsOp>(c.stats, c.span.begin));
+        else if (c.name == "streamstats") plan->ops.push_back(std::make_unique<StreamstatsOp>(c.stats, c.span.begin));
         else throw spl::Error("command \"" + c.name + "\" is not supported yet", c.span.begin);
         break;
       case CommandKind::Bin: plan->ops.push_back(std::make_unique<BinOp>(c.bin, c.name)); break;
