@@ -1178,7 +1178,7 @@ Command parse_command(std::string_view text, size_t name_begin, size_t name_end,
   if (c.name == "tstats") {
     c.kind = CommandKind::Tstats;
     parse_tstats(p, c.tstats);
-  } else if (c.name == "stats" || c.name == "eventstats" || c.name == "streamstats") {
+  } else if (c.name == "stats" || c.name == "eventstats" || c.name == "streamstats" || c.name == "timechart") {
     c.kind = CommandKind::Stats;
     parse_stats(p, c.stats, c.name);
     done();
