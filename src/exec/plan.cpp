@@ -559,7 +559,7 @@ class StreamstatsOp : public RowOp {
       // The group is rebuilt from the rows of the window that are in it.
       if (group_win.size() <= g) group_win.resize(g + 1);
       std::deque<size_t>& win = global_ ? global_win : group_win[g];
-      if (time_window_us_ > 0)  // rows ordered by time: those too far from this one leave from the front
+      if (time_window_us_ > 0 && has_time[i])  // rows ordered by time: those too far from this one leave from the front
         while (!win.empty() && !in_time(times, has_time, win.front(), i)) win.pop_front();
       t.reset(g);
       // window=N counts the current row when it is included: then N-1 earlier ones.
