@@ -45,7 +45,8 @@ bool parse_agg_func(const std::string& name, AggFunc& out, double& pct) {
   return true;
 }
 
-void GroupTable::add(FieldAccess& f, int64_t time_us) {
+void GroupTable::add(FieldAccess& f, int64_t time_us, bool update) {
+  updating_ = update;
   hit_.clear();
   cur_.resize(spec_.by.size());
   add_key(f, time_us, 0);
@@ -73,7 +74,7 @@ void GroupTable::add_key(FieldAccess& f, int64_t time_us, size_t i) {
       by_index_.push_back(&*it);
     }
     hit_.push_back(it->second.index);
-    update(it->second, f, time_us);
+    if (updating_) update(it->second, f, time_us);
     return;
   }
   int id = spec_.by[i];
@@ -304,6 +305,14 @@ std::vector<std::pair<std::string, Value>> GroupTable::aggregates(size_t group) 
   const Group& g = by_index_.at(group)->second;
   for (size_t a = 0; a < spec_.aggs.size(); ++a) out.emplace_back(spec_.aggs[a].output, result(spec_.aggs[a], g.states[a]));
   return out;
+}
+
+void GroupTable::reset(size_t group) {
+  for (State& s : by_index_.at(group)->second.states) {
+    std::unique_ptr<Heavy> h = std::move(s.heavy);
+    s = State{};
+    if (h) h->clear(), s.heavy = std::move(h);
+  }
 }
 
 Value GroupTable::result(const AggSpec& spec, const State& s) const {

@@ -85,12 +85,20 @@ class GroupTable {
   GroupTable& operator=(const GroupTable&) = delete;
   // Adds one event/row. `time_us` is its _time in epoch microseconds (for
   // earliest/latest ordering).
-  void add(FieldAccess& f, int64_t time_us);
+  // update=false only finds (or makes) the event's groups, for last_groups(), leaving
+  // their aggregates as they are (streamstats current=false reads a group before adding).
+  void add(FieldAccess& f, int64_t time_us, bool update = true);
   std::vector<Row> rows() const;
   // For eventstats: the groups an add() put its event in (indexes for aggregates()),
   // and one group's aggregate fields without its by-fields.
   const std::vector<size_t>& last_groups() const { return hit_; }
   std::vector<std::pair<std::string, Value>> aggregates(size_t group) const;
+  // For streamstats, per row without building names: aggregation a of one group, and
+  // emptying a group again (a window moved, or reset_on_change) keeping its allocations.
+  size_t agg_count() const { return spec_.aggs.size(); }
+  const std::string& agg_name(size_t a) const { return spec_.aggs[a].output; }
+  Value aggregate(size_t group, size_t a) const { return result(spec_.aggs[a], by_index_.at(group)->second.states[a]); }
+  void reset(size_t group);
   size_t size() const { return groups_.size(); }
   uint64_t dropped_groups() const { return dropped_; }
 
@@ -106,6 +114,10 @@ class GroupTable {
     std::vector<std::pair<std::string, uint64_t>> modes;        // mode: value counts, first-seen order
     std::unordered_map<std::string, size_t> mode_index;
     std::string v_first, v_last;
+    void clear() {
+      str_min.clear(), str_max.clear(), distinct.clear(), list.clear(), nums.clear();
+      modes.clear(), mode_index.clear(), v_first.clear(), v_last.clear();
+    }
   };
   struct State {
     uint64_t count = 0;
@@ -157,6 +169,7 @@ class GroupTable {
   std::string num_text_;  // a number's text, for the functions that keep text
   Value eval_value_;      // an eval() argument's value for the current event
   uint64_t dropped_ = 0;
+  bool updating_ = true;  // add(): update the groups' aggregates, or only find the groups
 };
 
 }  // namespace splinter::exec

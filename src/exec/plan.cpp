@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <cmath>
+#include <deque>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -458,6 +459,385 @@ class EventstatsOp : public RowOp {
  private:
   RowFields fields_;
   GroupSpec spec_;
+};
+
+// streamstats: running aggregates over the rows in their current order, by the stats
+// machinery (one GroupTable). Splunk (Search Reference, streamstats): each event gets the
+// statistics of the events seen so far, up to and including itself unless current=false,
+// in its by-group. window=N keeps only the last N events: one window over all rows
+// (global=true, the default), or one per group (global=false); time_window=<span> keeps
+// the events within that time of the current one and needs rows ordered by time.
+// reset_on_change=true starts over when the by-values differ from the previous event's.
+// As in eventstats (and stats), a row missing a by-field is in no group: not counted, no
+// values. A row with a multivalue by-field counts in each value's group (outside windows)
+// and gets no values, as eventstats does.
+// Decisions: current=false gives the first row of a group what stats gives over no rows
+// (count 0, other functions nothing); time_window holds rows less than the span from the
+// current row's _time (rows without _time are in no time window).
+class StreamstatsOp : public RowOp {
+ public:
+  // Splunk's limits.conf max_stream_window: the largest window= it accepts.
+  static constexpr int64_t kMaxWindow = 10'000;
+
+  StreamstatsOp(const spl::StatsCommand& c, size_t pos) {
+    for (size_t i = 0; i < c.options.size(); ++i) {
+      const std::string& k = c.options[i].first;  // no structured binding: lambdas use it (clang 14)
+      const std::string& v = c.options[i].second;
+      const size_t at = i < c.option_pos.size() ? c.option_pos[i] : pos;
+      bool b = false;
+      auto want_bool = [&] {
+        if (!parse_bool(v, b)) throw spl::Error("streamstats " + k + "= expects true or false", at);
+        return b;
+      };
+      if (k == "current") current_ = want_bool();
+      else if (k == "global") global_ = want_bool();
+      else if (k == "reset_on_change") reset_on_change_ = want_bool();
+      else if (k == "allnum") {
+        if (want_bool()) throw spl::Error("streamstats allnum=true is not supported", at);
+      } else if (k == "window") {
+        double w;
+        if (!parse_number(v, w) || w < 0 || w != std::floor(w) || w > static_cast<double>(kMaxWindow))
+          throw spl::Error("streamstats window= expects a whole number from 0 to 10000 (Splunk's max_stream_window)", at);
+        window_ = static_cast<size_t>(w);
+      } else if (k == "time_window") {
+        time_window_us_ = parse_span(v, at);
+      } else if (k == "span") {
+        throw spl::Error("streamstats takes no span= in its by clause (bin _time first)", at);
+      } else {
+        // reset_before/reset_after (eval expressions) and anything else.
+        throw spl::Error("unsupported streamstats option " + k + "=", at);
+      }
+    }
+    spec_ = stats_group(c, fields_, pos);
+  }
+
+  void run(std::vector<Row>& rows) override {
+    GroupTable t(spec_);
+    const size_t na = t.agg_count();
+    const bool windowed = window_ > 0 || time_window_us_ > 0;
+    std::vector<long> group(rows.size(), -1);   // windowed: each row's one group (-1: none)
+    std::vector<int64_t> times(rows.size(), 0);
+    std::vector<unsigned char> has_time(rows.size(), 0);
+    // Windowed results wait until all rows are read: a window re-reads earlier rows, which
+    // must not see the values written into them (streamstats sum(x) as x).
+    std::vector<Value> results(windowed ? rows.size() * na : 0);
+    std::vector<unsigned char> has_result(windowed ? rows.size() : 0, 0);
+    std::vector<Value> before(na);  // current=false: the group's values before this row
+    std::deque<size_t> global_win;  // row indexes of the global window
+    std::vector<std::deque<size_t>> group_win;  // global=false: a window per group
+    std::vector<size_t> touched;    // groups holding values since the last reset
+    long prev = -1;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      RowAccess a(fields_, rows[i]);
+      if (const Value* v = a.get(spec_.time_field)) has_time[i] = v->as_time_us(times[i]);
+      t.add(a, times[i], false);
+      const std::vector<size_t>& hits = t.last_groups();
+      if (hits.size() != 1) {
+        if (hits.size() > 1 && !windowed) {  // a multivalue by-field: counted, no values
+          if (reset_on_change_) touched.insert(touched.end(), hits.begin(), hits.end());
+          t.add(a, times[i]);
+        }
+        continue;
+      }
+      const size_t g = hits[0];
+      if (reset_on_change_ && prev >= 0 && static_cast<size_t>(prev) != g) {
+        for (size_t x : touched) t.reset(x);
+        for (size_t x : touched)
+          if (x < group_win.size()) group_win[x].clear();
+        touched.clear();
+        global_win.clear();
+      }
+      prev = static_cast<long>(g);
+      if (reset_on_change_ && (touched.empty() || touched.back() != g)) touched.push_back(g);
+      if (!windowed) {
+        if (!current_)
+          for (size_t k = 0; k < na; ++k) before[k] = t.aggregate(g, k);
+        t.add(a, times[i]);
+        for (size_t k = 0; k < na; ++k) put(rows[i], t.agg_name(k), current_ ? t.aggregate(g, k) : std::move(before[k]));
+        continue;
+      }
+      // The group is rebuilt from the rows of the window that are in it.
+      if (group_win.size() <= g) group_win.resize(g + 1);
+      std::deque<size_t>& win = global_ ? global_win : group_win[g];
+      if (time_window_us_ > 0 && has_time[i])  // rows ordered by time: those too far from this one leave from the front
+        while (!win.empty() && !in_time(times, has_time, win.front(), i)) win.pop_front();
+      t.reset(g);
+      // window=N counts the current row when it is included: then N-1 earlier ones.
+      const size_t skip = current_ && window_ > 0 && win.size() >= window_ ? win.size() - (window_ - 1) : 0;
+      for (size_t w = skip; w < win.size(); ++w) {
+        const size_t j = win[w];
+        if (group[j] != static_cast<long>(g) || (time_window_us_ > 0 && !in_time(times, has_time, j, i))) continue;
+        RowAccess b(fields_, rows[j]);
+        t.add(b, times[j]);
+      }
+      if (current_) t.add(a, times[i]);
+      for (size_t k = 0; k < na; ++k) results[i * na + k] = t.aggregate(g, k);
+      has_result[i] = 1;
+      group[i] = static_cast<long>(g);
+      win.push_back(i);
+      if (window_ > 0 && win.size() > window_) win.pop_front();
+    }
+    if (windowed)
+      for (size_t i = 0; i < rows.size(); ++i)
+        if (has_result[i])
+          for (size_t k = 0; k < na; ++k) put(rows[i], t.agg_name(k), std::move(results[i * na + k]));
+  }
+
+ private:
+  static void put(Row& row, const std::string& name, Value v) {
+    if (v.is_null()) row.erase(name);
+    else row.set(name, std::move(v));
+  }
+  bool in_time(const std::vector<int64_t>& times, const std::vector<unsigned char>& has_time, size_t j, size_t i) const {
+    if (!has_time[i] || !has_time[j]) return false;
+    const int64_t d = times[i] > times[j] ? times[i] - times[j] : times[j] - times[i];
+    return d < time_window_us_;
+  }
+
+  RowFields fields_;
+  GroupSpec spec_;
+  bool current_ = true, global_ = true, reset_on_change_ = false;
+  size_t window_ = 0;
+  int64_t time_window_us_ = 0;
+};
+
+// timechart [span=] [limit=] [useother=] [usenull=] [nullstr=] [otherstr=] [cont=] <aggs>
+// [by <field>]: Splunk (Search Reference, timechart) aggregates over time buckets of _time,
+// one row per bucket, _time the bucket's start (the epoch-aligned buckets of bin and
+// stats by _time span=). With a split-by field each of its values becomes a column (with
+// several aggregations "<agg>: <value>"); limit=N (default 10) keeps the N series with
+// the largest sums over all buckets and, with useother=true (default), aggregates the
+// rest into OTHER; limit=0 keeps all. Rows missing the field form a NULL series unless
+// usenull=false. cont=true (default) makes the buckets continuous from the first to the
+// last, empty ones included.
+// Decisions: an empty cell is 0 for count and dc (as Splunk shows) and nothing for the
+// other functions; series columns come in value order, then NULL, then OTHER; ties in the
+// ranking go to the value first in that order. Without span= Splunk picks by bins=100
+// from the search's time range; splinter has no time range, so it takes the rows' own,
+// with the smallest of Splunk's span thresholds (1s 5s 10s 30s 1m 5m 10m 30m 1h 1d 30d)
+// that gives at most 100 buckets.
+class TimechartOp : public RowOp {
+ public:
+  static constexpr size_t kMaxFilled = 1'000'000;  // cont=true fills at most this many buckets
+
+  TimechartOp(const spl::StatsCommand& c, size_t pos) {
+    for (size_t i = 0; i < c.options.size(); ++i) {
+      const std::string& k = c.options[i].first;
+      const std::string& v = c.options[i].second;
+      const size_t at = i < c.option_pos.size() ? c.option_pos[i] : pos;
+      bool b = false;
+      if (k == "span") {
+        span_us_ = parse_span(v, at);
+      } else if (k == "limit") {
+        double n;
+        if (!parse_number(v, n) || n < 0 || n != std::floor(n) || n > 1e9)
+          throw spl::Error("timechart limit= expects a whole number (top/bottom forms are not supported)", at);
+        limit_ = static_cast<size_t>(n);
+      } else if (k == "useother" || k == "usenull" || k == "cont") {
+        if (!parse_bool(v, b)) throw spl::Error("timechart " + k + "= expects true or false", at);
+        (k == "useother" ? useother_ : k == "usenull" ? usenull_ : cont_) = b;
+      } else if (k == "nullstr") {
+        nullstr_ = v;
+      } else if (k == "otherstr") {
+        otherstr_ = v;
+      } else {
+        // bins=, minspan=, agg=, sep=, format=, partial=, fixedrange=, aligntime=, ...
+        throw spl::Error("unsupported timechart option " + k + "=", at);
+      }
+    }
+    if (c.by.size() > 1) throw spl::Error("timechart splits by one field only (use stats for more)", pos);
+    spec_.aggs = compile_aggs(c.aggregations, fields_, true);
+    time_id_ = fields_.resolve("_time");
+    spec_.time_field = time_id_;
+    spec_.input_order = true;
+    spec_.by = {time_id_};
+    spec_.by_names = {"_time"};
+    if (!c.by.empty()) {
+      split_ = c.by[0];
+      split_id_ = fields_.resolve(split_);
+      spec_.by.push_back(split_id_);
+      spec_.by_names.push_back(split_);
+      if (usenull_) spec_.fillnull = nullstr_;  // _time is never null here: rows without it are left out
+    }
+  }
+
+  void run(std::vector<Row>& rows) override {
+    // Rows without a time are in no bucket.
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    std::vector<unsigned char> timed(rows.size(), 0);
+    std::vector<int64_t> times(rows.size(), 0);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      RowAccess a(fields_, rows[i]);
+      if (const Value* v = a.get(time_id_); v && v->as_time_us(times[i])) {
+        timed[i] = 1;
+        lo = std::min(lo, times[i]);
+        hi = std::max(hi, times[i]);
+      }
+    }
+    if (lo > hi) {
+      rows.clear();
+      return;
+    }
+    GroupSpec g = spec_;
+    g.span_us = span_us_ > 0 ? span_us_ : auto_span(hi - lo);
+    std::vector<Row> cells = aggregate(rows, timed, times, g, nullptr);
+    // The series to keep: by their total over all buckets, the largest first.
+    std::vector<std::string> series;  // column order
+    bool has_null = false, has_other = false;
+    if (split_id_ >= 0) {
+      std::vector<std::string> values;  // in stats' value order
+      std::unordered_map<std::string, double> total;
+      for (Row& r : cells) {
+        const Value* v = r.get(split_);
+        std::string s = v ? v->text() : std::string();
+        if (usenull_ && s == nullstr_) {
+          has_null = true;
+          continue;
+        }
+        auto [it, fresh] = total.emplace(s, 0.0);
+        if (fresh) values.push_back(s);
+        for (size_t a = 0; a < spec_.aggs.size(); ++a) {
+          double x;
+          if (const Value* c = r.get(spec_.aggs[a].output); c && c->as_number(x)) it->second += x;
+        }
+      }
+      std::sort(values.begin(), values.end());
+      std::vector<std::string> ranked = values;
+      std::stable_sort(ranked.begin(), ranked.end(),
+                       [&](const std::string& x, const std::string& y) { return total[x] > total[y]; });
+      if (limit_ > 0 && ranked.size() > limit_) {
+        std::unordered_set<std::string> keep(ranked.begin(), ranked.begin() + static_cast<long>(limit_));
+        std::vector<std::string> kept;
+        for (auto& v : values)
+          if (keep.count(v)) kept.push_back(v);
+        values = std::move(kept);
+        if (useother_) {
+          has_other = true;
+          cells = aggregate(rows, timed, times, g, &keep);
+        }
+      }
+      series = std::move(values);
+      if (has_null) series.push_back(nullstr_);
+      if (has_other) series.push_back(otherstr_);
+    }
+    // Columns and the value an empty cell holds.
+    const size_t na = spec_.aggs.size();
+    std::vector<std::string> columns;
+    std::unordered_map<std::string, size_t> column_of_series;
+    // Aggregation-major, as Splunk lays them out: "avg: a", "avg: b", "max: a", ...
+    const size_t ns = split_id_ < 0 ? 1 : series.size();
+    for (size_t s = 0; s < series.size(); ++s) column_of_series.emplace(series[s], s);
+    for (auto& a : spec_.aggs)
+      for (size_t s = 0; s < ns; ++s)
+        columns.push_back(split_id_ < 0 ? a.output : na == 1 ? series[s] : a.output + ": " + series[s]);
+    // The buckets: every one from the first to the last (cont), or those holding rows.
+    std::vector<int64_t> buckets;
+    int64_t first = 0, last = 0;
+    span_bucket_start(lo, g.span_us, first);
+    span_bucket_start(hi, g.span_us, last);
+    const uint64_t n = static_cast<uint64_t>(last - first) / static_cast<uint64_t>(g.span_us) + 1;
+    if (cont_ && n <= kMaxFilled) {
+      for (uint64_t k = 0; k < n; ++k) buckets.push_back(first + static_cast<int64_t>(k) * g.span_us);
+    } else {
+      for (size_t i = 0; i < rows.size(); ++i) {
+        int64_t b;
+        if (timed[i] && span_bucket_start(times[i], g.span_us, b)) buckets.push_back(b);
+      }
+      std::sort(buckets.begin(), buckets.end());
+      buckets.erase(std::unique(buckets.begin(), buckets.end()), buckets.end());
+    }
+    std::vector<Row> out(buckets.size());
+    for (size_t b = 0; b < buckets.size(); ++b) {
+      out[b].fields.reserve(columns.size() + 1);
+      out[b].fields.emplace_back("_time", Value::of_time_us(buckets[b]));
+      for (size_t col = 0; col < columns.size(); ++col) {
+        const AggFunc f = spec_.aggs[col / ns].func;
+        out[b].fields.emplace_back(columns[col], f == AggFunc::Count || f == AggFunc::Dc ? Value::of(0.0) : Value());
+      }
+    }
+    for (Row& r : cells) {
+      int64_t t;
+      const Value* tv = r.get("_time");
+      if (!tv || !tv->as_time_us(t)) continue;
+      auto it = std::lower_bound(buckets.begin(), buckets.end(), t);
+      if (it == buckets.end() || *it != t) continue;
+      size_t col = 0;
+      if (split_id_ >= 0) {
+        const Value* v = r.get(split_);
+        auto c = column_of_series.find(v ? v->text() : std::string());
+        if (c == column_of_series.end()) continue;  // a series left out (limit, useother=false)
+        col = c->second;
+      }
+      Row& o = out[static_cast<size_t>(it - buckets.begin())];
+      for (size_t a = 0; a < na; ++a)
+        if (Value* c = r.get(spec_.aggs[a].output)) o.fields[1 + a * ns + col].second = std::move(*c);
+    }
+    for (Row& o : out)  // nothing in a cell: no field, as stats leaves it
+      o.fields.erase(std::remove_if(o.fields.begin(), o.fields.end(), [](const auto& f) { return f.second.is_null(); }),
+                     o.fields.end());
+    rows = std::move(out);
+  }
+
+ private:
+  // A row's split-by value as the series it counts in: one of `keep`, or OTHER.
+  class SeriesAccess : public FieldAccess {
+   public:
+    SeriesAccess(RowAccess& base, int id, const std::unordered_set<std::string>& keep, const std::string& other)
+        : base_(base), id_(id), keep_(keep), other_(Value::of(other)) {}
+    const Value* get(int id) override {
+      const Value* v = base_.get(id);
+      if (id != id_ || !v) return v;
+      if (v->type != Value::Type::Multi) return keep_.count(v->text()) ? v : &other_;
+      mapped_ = Value();  // each value of a multivalue field, the others once as OTHER
+      mapped_.type = Value::Type::Multi;
+      bool other = false;
+      for (auto& s : v->multi)
+        if (keep_.count(s)) mapped_.multi.push_back(s);
+        else other = true;
+      if (other) mapped_.multi.push_back(other_.str);
+      return &mapped_;
+    }
+
+   private:
+    RowAccess& base_;
+    int id_;
+    const std::unordered_set<std::string>& keep_;
+    Value other_, mapped_;
+  };
+
+  std::vector<Row> aggregate(std::vector<Row>& rows, const std::vector<unsigned char>& timed,
+                             const std::vector<int64_t>& times, const GroupSpec& g,
+                             const std::unordered_set<std::string>* keep) const {
+    GroupTable t(g);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (!timed[i]) continue;
+      RowAccess a(fields_, rows[i]);
+      if (!keep) {
+        t.add(a, times[i]);
+        continue;
+      }
+      SeriesAccess s(a, split_id_, *keep, otherstr_);
+      t.add(s, times[i]);
+    }
+    return t.rows();
+  }
+
+  // Splunk's span thresholds: the smallest giving at most 100 buckets over the range.
+  static int64_t auto_span(int64_t range_us) {
+    static const int64_t kSpans[] = {1, 5, 10, 30, 60, 300, 600, 1800, 3600, 86400, 2592000};
+    for (int64_t s : kSpans)
+      if (range_us / (s * 1'000'000) < 100) return s * 1'000'000;
+    return kSpans[std::size(kSpans) - 1] * 1'000'000;
+  }
+
+  RowFields fields_;
+  GroupSpec spec_;
+  int time_id_ = -1, split_id_ = -1;
+  std::string split_;
+  int64_t span_us_ = 0;  // 0: chosen from the rows' time range
+  size_t limit_ = 10;
+  bool useother_ = true, usenull_ = true, cont_ = true;
+  std::string nullstr_ = "NULL", otherstr_ = "OTHER";
 };
 
 // bin/bucket. Splunk's bin "puts continuous numerical values into discrete sets ... by
@@ -1799,6 +2179,8 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
       case CommandKind::Stats:
         if (c.name == "stats") plan->ops.push_back(std::make_unique<StatsOp>(c.stats, c.span.begin));
         else if (c.name == "eventstats") plan->ops.push_back(std::make_unique<EventstatsOp>(c.stats, c.span.begin));
+        else if (c.name == "streamstats") plan->ops.push_back(std::make_unique<StreamstatsOp>(c.stats, c.span.begin));
+        else if (c.name == "timechart") plan->ops.push_back(std::make_unique<TimechartOp>(c.stats, c.span.begin));
         else throw spl::Error("command \"" + c.name + "\" is not supported yet", c.span.begin);
         break;
       case CommandKind::Bin: plan->ops.push_back(std::make_unique<BinOp>(c.bin, c.name)); break;

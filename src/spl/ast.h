@@ -90,6 +90,7 @@ struct TstatsCommand {
 
 struct StatsCommand {  // stats / eventstats / streamstats share this shape
   std::vector<std::pair<std::string, std::string>> options;
+  std::vector<size_t> option_pos;  // offset of each option's name, for errors
   size_t span_pos = 0;  // offset of a by-clause span=, for errors
   std::vector<Aggregation> aggregations;
   std::vector<std::string> by;

@@ -776,6 +776,7 @@ void parse_stats(SearchParser& p, StatsCommand& c, const std::string& name) {
     p.next();
     std::string key = lower(t.text);
     c.options.emplace_back(key, expect_value(p, key));
+    c.option_pos.push_back(t.begin);
   }
   for (Token t = p.peek(); t.kind != Tok::End && !is_clause_word(t, {"by"}); t = p.peek()) {
     if (t.kind == Tok::Comma) {
@@ -793,6 +794,7 @@ void parse_stats(SearchParser& p, StatsCommand& c, const std::string& name) {
       c.span_pos = pos;
     }
     c.options.emplace_back(key, value);
+    c.option_pos.push_back(pos);
   });
   if (c.by.empty()) throw Error("expected field names after by", by.end);
 }
@@ -1176,7 +1178,7 @@ Command parse_command(std::string_view text, size_t name_begin, size_t name_end,
   if (c.name == "tstats") {
     c.kind = CommandKind::Tstats;
     parse_tstats(p, c.tstats);
-  } else if (c.name == "stats" || c.name == "eventstats" || c.name == "streamstats") {
+  } else if (c.name == "stats" || c.name == "eventstats" || c.name == "streamstats" || c.name == "timechart") {
     c.kind = CommandKind::Stats;
     parse_stats(p, c.stats, c.name);
     done();
