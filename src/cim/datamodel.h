@@ -33,6 +33,8 @@ enum class RuleKind {
   FillFromField,   // CIM calc: empty or missing -> CIM or metadata field a (app -> sourcetype)
   CountOrOne,      // CIM calc: case(isnum(x), x, isnotnull(a), mvcount(a), 1=1, 1)
   MapField,        // CIM calc: CIM field a translated by the table b (a lookup); unlisted -> unchanged
+  TypedPayload,    // raw field a; a "<word> (<payload>)" value such as Sysmon's "DWORD (0x00000001)"
+                   // gives the payload, any other value is copied as it is
 };
 
 // Splunk_TA_windows' windows_action_lookup: the audit outcome of a Security event from its

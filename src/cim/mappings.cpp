@@ -228,7 +228,7 @@ const std::vector<SourceMapping>& source_mappings() {
         {"registry_path", K::Copy, "TargetObject"},
         {"registry_key_name", K::Basename, "TargetObject"},
         {"registry_value_name", K::Basename, "TargetObject"},
-        {"registry_value_data", K::Copy, "Details"},
+        {"registry_value_data", K::TypedPayload, "Details"},
         {"action", K::MapValue, "EventType",
          "CreateKey=created;DeleteKey=deleted;DeleteValue=deleted;SetValue=modified;RenameKey=modified"},
         {"process_guid", K::Copy, "ProcessGuid"},

@@ -1,6 +1,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <cctype>
 #include <iterator>
 
 #include "cim/datamodel.h"
@@ -162,6 +163,20 @@ void apply_rule(const FieldRule& r, const io::Event& e, FieldSource& rec, Value&
     }
     case RuleKind::Basename:
       if (const std::string_view* v = e.get(r.a); v && !in_list(r.b, *v)) set(basename(*v));
+      return;
+    case RuleKind::TypedPayload:
+      // Splunk's Sysmon add-on (transforms.conf) lifts RegistryValueData out of Details
+      // with <Data Name='Details'>\w+\s\((.+)\)</Data>, and registry_value_data is that,
+      // else Details: ESCU compares registry_value_data="0x00000001".
+      if (const std::string_view* v = e.get(r.a)) {
+        std::string_view d = *v;
+        size_t w = 0;
+        while (w < d.size() && (std::isalnum(static_cast<unsigned char>(d[w])) || d[w] == '_')) ++w;
+        if (w > 0 && d.size() >= w + 4 && std::isspace(static_cast<unsigned char>(d[w])) && d[w + 1] == '(' &&
+            d.back() == ')')
+          return set(d.substr(w + 2, d.size() - w - 3));
+        set(d);
+      }
       return;
     case RuleKind::Const: set(r.a); return;
     case RuleKind::Lower:
