@@ -126,7 +126,9 @@ int main(int argc, char** argv) {
   unsigned threads = 0;
 
   auto* hunt = app.add_subcommand("hunt", "Run detections over log files, directories or - (stdin)");
-  hunt->add_option("paths", opts.inputs, "Log files or directories (XmlWinEventLog, classic WinEventLog text, EVTX, JSON; gzip/zstd)")->required();
+  // Paths may be left out only with --spl (checked below): | makeresults and | inputlookup
+  // need no logs.
+  hunt->add_option("paths", opts.inputs, "Log files or directories (XmlWinEventLog, classic WinEventLog text, EVTX, JSON; gzip/zstd)");
   hunt->add_option("--content", opts.content_dir, "security_content checkout (detections/, macros/)");
   // Options that may repeat take one value each, so "--macros m.yml a.log b.log" never
   // swallows a log path.
@@ -181,6 +183,10 @@ int main(int argc, char** argv) {
         return 2;
       }
       opts.read.threads = threads;
+      if (opts.inputs.empty() && hunt->get_option("--spl")->count() == 0) {
+        std::cerr << "splinter: hunt needs log paths (files, directories or - for stdin)\nRun with --help for more information.\n";
+        return 2;
+      }
       if (hunt->get_option("--spl")->count() > 0) {
         if (opts.spl.find_first_not_of(" \t\r\n") == std::string::npos) {
           std::cerr << "splinter: --spl is empty\n";

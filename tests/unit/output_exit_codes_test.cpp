@@ -67,6 +67,21 @@ TEST(OutputExitCodes, BadFlagIsTwo) {
   EXPECT_EQ(run("no-such-command").code, 2);
 }
 
+// Log paths are required, except for an ad-hoc search: | makeresults needs no logs.
+TEST(OutputExitCodes, PathsRequiredExceptForAdHocSearch) {
+  auto o = run("hunt");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("hunt needs log paths"), std::string::npos) << o.err;
+  const std::string out = (std::filesystem::temp_directory_path() / ("splinter-nopaths-" + std::to_string(getpid()))).string();
+  const std::string cmd = std::string(SPLINTER_BINARY) +
+                          " hunt -q -f csv --spl '| makeresults count=2 | eval h=md5(\"abc\") | table h' > " + out;
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(text, "detection,h\nad-hoc search,900150983cd24fb0d6963f7d28e17f72\nad-hoc search,900150983cd24fb0d6963f7d28e17f72\n") << text;
+  std::filesystem::remove(out);
+}
+
 TEST(OutputExitCodes, ContentErrorWinsOverInputError) {
   Outcome o = run("hunt -d \"No Such Detection\" /nonexistent/input.xml");
   EXPECT_EQ(o.code, 4) << o.err;
