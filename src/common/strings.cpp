@@ -70,6 +70,17 @@ size_t ifind_lower(std::string_view hay, std::string_view needle, size_t from) {
       return i;
   return std::string_view::npos;
 }
+bool parse_whole(std::string_view s, size_t max_digits, int64_t& out) {
+  if (s.empty() || s.size() > max_digits || max_digits > 18) return false;
+  int64_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + (c - '0');
+  }
+  out = n;
+  return true;
+}
+
 bool parse_bool(std::string_view s, bool& out) {
   const std::string v = to_lower(s);
   if (v == "true" || v == "t" || v == "1") return out = true, true;

@@ -30,6 +30,8 @@ void append_json_string(std::string& out, std::string_view s);
 bool parse_number(std::string_view s, double& out);
 // A Splunk boolean option value: true/t/1 or false/f/0, any case; false if it is neither.
 bool parse_bool(std::string_view s, bool& out);
+// An option's whole number: 1 to max_digits ASCII digits, no sign; false otherwise.
+bool parse_whole(std::string_view s, size_t max_digits, int64_t& out);
 std::string format_number(double v);  // 3 -> "3", 2.5 -> "2.5"
 
 // Epoch times in integer microseconds, the unit _time is read in. A double holds

@@ -1122,11 +1122,10 @@ class DedupOp : public RowOp {
     if (fields_.empty()) throw spl::Error("dedup needs at least one field", pos);
     if (sortby_ == " ") throw spl::Error("dedup sortby needs a field", pos);
   }
-  // The sort after "sortby" ("-count +dest"), empty without one.
+  // The sort after "sortby" ("-count +dest"), empty without one. Splunk (Search
+  // Reference, dedup): sortby sorts the results that dedup keeps; which row of a
+  // duplicate set is kept is still decided by the input order (a sort after the dedup).
   const std::string& sortby() const { return sortby_; }
-  // Splunk (Search Reference, dedup): sortby sorts the results that dedup keeps; which row
-  // of a duplicate set is kept is still decided by the input order.
-  std::unique_ptr<RowOp> then;
   void run(std::vector<Row>& rows) override {
     std::vector<Row> kept;
     std::map<std::string, size_t> seen;
@@ -1152,7 +1151,6 @@ class DedupOp : public RowOp {
       if (++seen[key] <= keep_) kept.push_back(std::move(row));
     }
     rows = std::move(kept);
-    if (then) then->run(rows);
   }
 
  private:
@@ -1610,7 +1608,8 @@ class SortOp : public RowOp {
       if (const int c = std::memcmp(x.ip.data(), y.ip.data(), x.ip.size())) return c < 0 ? -1 : 1;
       return 0;
     }
-    return x.text.compare(y.text) < 0 ? -1 : x.text.compare(y.text) > 0 ? 1 : 0;
+    const int c = x.text.compare(y.text);
+    return (c > 0) - (c < 0);
   }
   std::vector<Key> keys_;
   size_t limit_ = 10000;
@@ -2073,9 +2072,8 @@ std::unique_ptr<Plan> compile_plan(const spl::Pipeline& p, const LookupCatalog* 
       const std::string key = eq == std::string::npos ? w.text : to_lower(w.text.substr(0, eq));
       const std::string v = eq == std::string::npos ? "" : w.text.substr(eq + 1);
       if (key == "count") {
-        if (v.empty() || v.size() > 7 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        if (!parse_whole(v, 7, count))
           throw spl::Error("makeresults count= expects a whole number up to 9,999,999", at + w.offset);
-        count = std::stoll(v);
       } else if (key == "annotate") {
         bool b = false;
         if (!parse_bool(to_lower(v), b)) throw spl::Error("makeresults annotate= expects true or false", at + w.offset);
@@ -2217,8 +2215,9 @@ static void compile_row_ops(const spl::Pipeline& p, size_t from, Plan& plan_ref,
         if (c.name == "regex") plan->ops.push_back(std::make_unique<RegexOp>(a, pos));
         else if (c.name == "dedup") {
           auto d = std::make_unique<DedupOp>(a, pos);
-          if (!d->sortby().empty()) d->then = std::make_unique<SortOp>("0" + d->sortby(), pos);  // 0: no limit
+          const std::string sortby = d->sortby();
           plan->ops.push_back(std::move(d));
+          if (!sortby.empty()) plan->ops.push_back(std::make_unique<SortOp>("0" + sortby, pos));  // 0: no limit
         }
         else if (c.name == "fillnull") plan->ops.push_back(std::make_unique<FillnullOp>(a, pos));
         else if (c.name == "head") plan->ops.push_back(std::make_unique<HeadOp>(a, pos));

@@ -114,9 +114,7 @@ Inputlookup read_inputlookup(const std::string& args, size_t args_pos, const Loo
     const size_t at = args_pos + words[k].offset;
     const std::string key = to_lower(w.substr(0, w.find('='))), v = w.substr(w.find('=') + 1);
     auto whole = [&](int64_t& n) {
-      if (v.empty() || v.size() > 10 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        throw spl::Error("inputlookup " + key + "= expects a non-negative whole number", at);
-      n = std::stoll(v);
+      if (!parse_whole(v, 10, n)) throw spl::Error("inputlookup " + key + "= expects a non-negative whole number", at);
     };
     bool b = false;
     if (key == "append" || key == "strict") {

@@ -254,8 +254,9 @@ void write_risk_events(std::ostream& out, const engine::HuntResult& r) {
       o += ", \"risk_message\": " + json_quote(*ev.message);
       o += ", \"threat_object\": " + json_strings(*ev.threat_values);
       o += ", \"threat_object_type\": " + json_strings(*ev.threat_types);
-      o += ", \"annotations.mitre_attack\": " + json_strings(d.mitre_attack_ids);
-      o += ", \"annotations.mitre_attack.mitre_technique_id\": " + json_strings(d.mitre_attack_ids);
+      const std::string techniques = json_strings(d.mitre_attack_ids);
+      o += ", \"annotations.mitre_attack\": " + techniques;
+      o += ", \"annotations.mitre_attack.mitre_technique_id\": " + techniques;
       o += ", \"analyticstories\": " + json_strings(d.analytic_stories);
       for (const char* t : {"firstTime", "lastTime", "count"})
         if (const Value* tv = ev.row->get(t)) o += std::string(", \"") + t + "\": " + json_value(*tv);

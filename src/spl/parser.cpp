@@ -910,9 +910,8 @@ void parse_rex(SearchParser& p, RexCommand& c, size_t cmd_pos) {
         c.sed = true;
       } else {
         const std::string& n = v.text;
-        if (n.empty() || n.size() > 9 || !std::all_of(n.begin(), n.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+        if (!parse_whole(n, 9, c.max_match))
           throw Error("rex max_match must be a whole number (0 = unlimited), found '" + n + "'", v.begin);
-        c.max_match = std::stoll(n);
         c.max_match_pos = t.begin;
         have_max = true;
       }
@@ -1082,9 +1081,7 @@ void parse_join(std::string_view text, size_t begin, size_t end, size_t name_beg
       if (v != "inner" && v != "outer" && v != "left") throw Error("join type= expects inner, outer or left", vpos);
       c.type = v;
     } else if (key == "max") {
-      if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
-        throw Error("join max= expects a non-negative whole number", vpos);
-      c.max = std::stoll(v);
+      if (!parse_whole(v, 9, c.max)) throw Error("join max= expects a non-negative whole number", vpos);
     } else if (key == "overwrite") {
       boolean(c.overwrite);
     } else if (key == "usetime") {
@@ -1122,9 +1119,7 @@ void parse_append(std::string_view text, size_t begin, size_t end, size_t name_b
     const std::string v = eq == std::string::npos ? "" : word.substr(eq + 1);
     if (eq == std::string::npos) throw Error("unexpected '" + word + "' before the append subsearch", w);
     if (key == "maxout") {
-      if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
-        throw Error("append maxout= expects a whole number", w + eq + 1);
-      c.max = std::stoll(v);
+      if (!parse_whole(v, 9, c.max)) throw Error("append maxout= expects a whole number", w + eq + 1);
     } else if (key != "maxtime" && key != "timeout" && key != "extendtimerange") {
       throw Error("unsupported append option " + key + "=", w);
     }

@@ -204,3 +204,17 @@ TEST(LiteralSet, FindsWhatAPlainSearchFinds) {
   none.scan("anything", [&](uint32_t) { ++calls; });
   EXPECT_EQ(calls, 0);
 }
+
+TEST(Strings, ParseWhole) {
+  int64_t n = -1;
+  EXPECT_TRUE(parse_whole("0", 9, n));
+  EXPECT_EQ(n, 0);
+  EXPECT_TRUE(parse_whole("123456789", 9, n));
+  EXPECT_EQ(n, 123456789);
+  EXPECT_FALSE(parse_whole("1234567890", 9, n));  // more digits than allowed
+  EXPECT_FALSE(parse_whole("", 9, n));
+  EXPECT_FALSE(parse_whole("-1", 9, n));
+  EXPECT_FALSE(parse_whole("+1", 9, n));
+  EXPECT_FALSE(parse_whole("1.5", 9, n));
+  EXPECT_EQ(n, 123456789);  // untouched on failure
+}
